@@ -35,6 +35,7 @@ void cc_on_ack(tcps_conn *c, uint32_t acked)
 			/* Partial ACK (step 4): the next hole goes now; deflate by
 			 * what was acknowledged, add back one MSS if that much. */
 			c->rexmit_one = true;
+			c->retransmits++; /* a segment sent again, as in cc_on_dupack */
 			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 			if (acked >= mss)
 				c->cwnd += mss;

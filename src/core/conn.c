@@ -54,6 +54,10 @@ static void conn_clear(tcps_conn *c, const tcps_config *cfg)
 	ring_init(&c->rcv, bufs + cfg->snd_buf, cfg->rcv_buf);
 	c->rexmt_at = c->persist_at = c->delack_at = TCPS_NEVER;
 	c->keepalive_at = c->timewait_at = TCPS_NEVER;
+	/* No run of timeouts yet: left at 0, the first timeout before any ACK
+	 * (a FIN queued in SYN_RCVD) would count the user timeout from time 0
+	 * and give up at once. */
+	c->first_rexmit_at = TCPS_NEVER;
 	c->rto = cfg->rto_initial;
 }
 

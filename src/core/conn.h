@@ -87,6 +87,7 @@ struct tcps_conn {
 	bool rst_pending;          /* reply RST (or ABORT's RST) */
 	uint32_t rst_seq, rst_ack;
 	uint8_t rst_flags;
+	uint16_t rst_sport, rst_dport; /* the tuple's, or the answered segment's */
 	bool probe_pending;        /* zero-window probe */
 	bool keepalive_pending;
 	uint32_t keepalive_sent;   /* unanswered probes */

@@ -56,11 +56,21 @@ static void accept_syn(tcps_conn *c, const tcps_segment *seg)
 
 /* ---- §3.10.7.1 CLOSED and §3.10.7.2 LISTEN ---- */
 
+/* A RST answering `seg`, sent back to where it came from: in CLOSED and in
+ * LISTEN the tuple may not name the peer (a fresh connection, a listener
+ * for any peer), and a RST to port 0 would reach no one. */
+static void reply_rst(tcps_conn *c, const tcps_segment *seg, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	out_queue_rst(c, seq, ack, flags);
+	c->rst_sport = seg->dport;
+	c->rst_dport = seg->sport;
+}
+
 static int closed_arrives(tcps_conn *c, const tcps_segment *seg)
 {
 	tcps_segment rst;
 	if (tcps_reset_for(seg, &rst))
-		out_queue_rst(c, rst.seq, rst.ack, rst.flags);
+		reply_rst(c, seg, rst.seq, rst.ack, rst.flags);
 	return 0;
 }
 
@@ -69,7 +79,7 @@ static int listen_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 	if (seg->flags & TCPS_RST)
 		return 0;
 	if (seg->flags & TCPS_ACK) {
-		out_queue_rst(c, seg->ack, 0, TCPS_RST);
+		reply_rst(c, seg, seg->ack, 0, TCPS_RST);
 		return 0;
 	}
 	if (!(seg->flags & TCPS_SYN))
@@ -85,6 +95,10 @@ static int listen_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 }
 
 static void new_ack(tcps_conn *c, uint32_t ack, uint64_t now);
+static uint32_t rcv_wnd_offered(const tcps_conn *c);
+static void trim(const tcps_conn *c, arrival *a, uint32_t wnd);
+static void text_arrives(tcps_conn *c, const arrival *a);
+static void fin_check(tcps_conn *c, const arrival *a);
 
 /* ---- §3.10.7.3 SYN_SENT ---- */
 
@@ -120,6 +134,14 @@ static int syn_sent_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 	c->ack_now = true;
 	conn_established(c, now);
 	conn_apply(c, TCPS_EV_RCV_SYN_ACK);
+	/* "If there are other controls or text in the segment, then continue
+	 * processing at the sixth step": text and FIN on the SYN,ACK are
+	 * taken, not left for the peer to send again. */
+	arrival a = { seg, seg->seq + 1, seg->data, seg->len, (uint8_t)(f & ~TCPS_SYN), now };
+	trim(c, &a, rcv_wnd_offered(c));
+	if (a.len)
+		text_arrives(c, &a);
+	fin_check(c, &a);
 	return 0;
 }
 
@@ -136,6 +158,17 @@ static bool acceptable(const tcps_conn *c, uint32_t seq, uint32_t seglen, uint32
 	if (wnd == 0)
 		return seq == nxt;
 	return seq_in(seq, nxt, nxt + wnd) || seq_in(seq + seglen - 1, nxt, nxt + wnd);
+}
+
+/* RCV.WND as offered to the peer: the free buffer, but no more than the
+ * 16-bit window field can say at our shift.  Without this, a buffer over
+ * 65535 octets with no window scaling would take text far past the edge
+ * the peer was given (step one's test is against the window offered). */
+static uint32_t rcv_wnd_offered(const tcps_conn *c)
+{
+	uint32_t wnd = conn_rcv_wnd(c);
+	uint32_t max = 65535u << c->rcv_wscale;
+	return wnd < max ? wnd : max;
 }
 
 /* Keeps the part of the segment inside [RCV.NXT, RCV.NXT + RCV.WND). */
@@ -246,7 +279,7 @@ static void new_ack(tcps_conn *c, uint32_t ack, uint64_t now)
 	c->first_rexmit_at = TCPS_NEVER;
 	if (c->snd_una == c->snd_max)
 		c->rexmt_at = TCPS_NEVER;
-	else
+	else if (c->persist_at == TCPS_NEVER) /* while probing, the persist timer runs alone */
 		rexmt_restart(c, now);
 }
 
@@ -254,8 +287,11 @@ static void new_ack(tcps_conn *c, uint32_t ack, uint64_t now)
  * while data is outstanding. */
 static bool is_dupack(const tcps_conn *c, const tcps_segment *seg, uint32_t wnd)
 {
+	/* While probing a zero window the peer answers each probe with the
+	 * same ACK: no sign of loss, and a fast retransmit would push a full
+	 * segment into the shut window and cut cwnd. */
 	return seg->ack == c->snd_una && seg->len == 0 && !(seg->flags & (TCPS_SYN | TCPS_FIN)) &&
-	       c->snd_una != c->snd_max && wnd == c->snd_wnd;
+	       c->snd_una != c->snd_max && wnd == c->snd_wnd && c->persist_at == TCPS_NEVER;
 }
 
 /* Step five: the ACK field.  Returns false when the segment is dropped
@@ -292,6 +328,11 @@ static bool ack_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 		if (wnd > c->max_snd_wnd)
 			c->max_snd_wnd = wnd;
 		if (wnd) {
+			/* The window opened while probing: the probe bytes may
+			 * not have been taken, so go on from SND.UNA now rather
+			 * than after a retransmission timeout. */
+			if (c->persist_at != TCPS_NEVER)
+				c->snd_nxt = c->snd_una;
 			c->persist_at = TCPS_NEVER;
 			c->persist_shift = 0;
 		}
@@ -424,7 +465,7 @@ static int sync_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 		}
 	}
 
-	uint32_t wnd = conn_rcv_wnd(c);
+	uint32_t wnd = rcv_wnd_offered(c);
 	if (!acceptable(c, a.seq, seglen, wnd)) {
 		if (!(a.flags & TCPS_RST)) {
 			c->ack_now = true;

@@ -12,6 +12,8 @@ void out_queue_rst(tcps_conn *c, uint32_t seq, uint32_t ack, uint8_t flags)
 	c->rst_seq = seq;
 	c->rst_ack = ack;
 	c->rst_flags = flags;
+	c->rst_sport = c->tuple.local_port;
+	c->rst_dport = c->tuple.remote_port;
 }
 
 int tcps_reset_for(const tcps_segment *in, tcps_segment *rst)
@@ -192,14 +194,18 @@ static bool may_send(const tcps_conn *c, uint32_t *out_len)
 }
 
 /* A window too small for the waiting text, with nothing in flight to
- * bring an update: probe it (§3.8.6.1, MUST-36, SHLD-29). */
+ * bring an update: probe it (§3.8.6.1, MUST-36, SHLD-29).  "Nothing in
+ * flight" includes a flight a timeout sent us back over (SND.NXT pulled
+ * back to SND.UNA) while the window is shut: the retransmission cannot
+ * go, and without probes a live peer would be timed out (MUST-37). */
 static void persist_check(tcps_conn *c, uint64_t now)
 {
-	if (c->persist_at != TCPS_NEVER || c->snd_nxt != c->snd_una || c->snd_una != c->snd_max)
+	if (c->persist_at != TCPS_NEVER || c->snd_nxt != c->snd_una)
 		return;
 	uint32_t end = data_end(c);
 	if (seq_lt(c->snd_nxt, end) && c->snd_wnd < end - c->snd_nxt && c->snd_wnd < c->snd_mss) {
 		c->rexmt_at = TCPS_NEVER;
+		c->first_rexmit_at = TCPS_NEVER; /* probing is not giving up */
 		c->persist_at = now + c->rto;
 	}
 }
@@ -207,8 +213,8 @@ static void persist_check(tcps_conn *c, uint64_t now)
 static int send_rst(tcps_conn *c, tcps_segment *s)
 {
 	memset(s, 0, sizeof *s);
-	s->sport = c->tuple.local_port;
-	s->dport = c->tuple.remote_port;
+	s->sport = c->rst_sport;
+	s->dport = c->rst_dport;
 	s->seq = c->rst_seq;
 	s->ack = c->rst_ack;
 	s->flags = c->rst_flags;
@@ -244,10 +250,12 @@ int tcps_output(tcps_conn *c, tcps_segment *s, uint8_t *buf, size_t cap, uint64_
 		}
 		persist_check(c, now);
 		if (c->probe_pending) {
-			/* One byte past the window; while the window stays shut the
-			 * same byte goes again. */
+			/* A shut window gets one byte past its edge, sent again while
+			 * it stays shut; a window too small for SWS avoidance gets
+			 * what fits (§3.8.6.2.1's override timeout). */
 			c->probe_pending = false;
-			uint32_t seqlen = segment_at(c, s, buf, cap, c->snd_una, 1, now);
+			uint32_t fit = c->snd_wnd < c->snd_mss ? c->snd_wnd : c->snd_mss;
+			uint32_t seqlen = segment_at(c, s, buf, cap, c->snd_una, fit ? fit : 1, now);
 			uint32_t end = c->snd_una + seqlen;
 			if (seq_gt(end, c->snd_nxt))
 				c->snd_nxt = end;
@@ -263,7 +271,10 @@ int tcps_output(tcps_conn *c, tcps_segment *s, uint8_t *buf, size_t cap, uint64_
 		}
 	}
 	if (c->ack_now && c->state != TCPS_SYN_SENT) {
-		header(c, s, c->snd_nxt, TCPS_ACK, now);
+		/* The RFC's SND.NXT is our snd_max: snd_nxt is pulled back while
+		 * resending, and an ACK numbered below the peer's RCV.NXT would be
+		 * dropped as old (both ends resending at once: an ACK war). */
+		header(c, s, c->snd_max, TCPS_ACK, now);
 		return 1;
 	}
 	return 0;

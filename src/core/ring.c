@@ -46,8 +46,9 @@ void ring_peek(const ring *r, uint32_t off, uint8_t *dst, uint32_t n)
 
 void ring_drop(ring *r, uint32_t n)
 {
+	/* head stays where it is even when the ring empties: bytes stored
+	 * past len by ring_put (out-of-order text waiting for a gap) are
+	 * placed relative to head, and moving it would scramble them. */
 	r->head = wrap(r, n);
 	r->len -= n;
-	if (r->len == 0)
-		r->head = 0; /* keep later copies unsplit */
 }

@@ -1,12 +1,28 @@
 /* User calls: OPEN, SEND, RECEIVE, CLOSE, ABORT (RFC 9293 §3.10.1-§3.10.5). */
 #include "conn.h"
 
+/* OPEN creates a new TCB (§3.10.1): a connection OPENed again after it
+ * ended must keep nothing of the old one (unread text, the peer's FIN,
+ * RTT estimates, options), only a RST that its ABORT left to be sent. */
+static void new_tcb(tcps_conn *c)
+{
+	tcps_conn old = *c;
+	tcps_conn_reset(c, NULL);
+	c->rst_pending = old.rst_pending;
+	c->rst_seq = old.rst_seq;
+	c->rst_ack = old.rst_ack;
+	c->rst_flags = old.rst_flags;
+	c->rst_sport = old.rst_sport;
+	c->rst_dport = old.rst_dport;
+}
+
 int tcps_open_active(tcps_conn *c, const tcps_tuple *t, uint64_t now)
 {
 	if (c->state != TCPS_CLOSED)
 		return TCPS_ERR_EXISTS;
 	if (!t || !t->remote_port)
 		return TCPS_ERR_INVALID;
+	new_tcb(c);
 	c->tuple = *t;
 	c->error = 0;
 	c->origin = TCPS_ORIGIN_ACTIVE;
@@ -23,6 +39,7 @@ int tcps_open_passive(tcps_conn *c, const tcps_tuple *t, uint64_t now)
 		return TCPS_ERR_EXISTS;
 	if (!t)
 		return TCPS_ERR_INVALID;
+	new_tcb(c);
 	c->tuple = *t;
 	c->listen_remote_port = t->remote_port;
 	c->error = 0;

@@ -1,0 +1,436 @@
+/* Congestion control: RFC 5681 (initial window, slow start, congestion
+ * avoidance, fast retransmit, the loss window) and RFC 6582 NewReno fast
+ * recovery.  Each test drives the sender segment by segment and checks
+ * cwnd and ssthresh after every ACK.
+ *
+ * The fixture's peer gives no MSS option, so SMSS is 536 (M below) and
+ * the initial window four segments; its window, 64000, never limits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+
+#define L (TCPT_LOCAL_ISS + 1)
+#define R (TCPT_REMOTE_ISS + 1)
+#define M 536u
+#define MS TCPS_NS_PER_MS
+
+static uint8_t text[32 * M];
+
+static int setup_text(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof text; i++)
+		text[i] = (uint8_t)(i * 13 + i / 509);
+	return 0;
+}
+
+static tcps_status status(const tcpt_fx *fx)
+{
+	tcps_status st;
+	tcps_get_status(fx->c, &st);
+	return st;
+}
+
+static void expect_cwnd(const tcpt_fx *fx, uint32_t cwnd, uint32_t ssthresh)
+{
+	tcps_status st = status(fx);
+	if (st.cwnd != cwnd || st.ssthresh != ssthresh)
+		fail_msg("cwnd/ssthresh: want %u/%u, got %u/%u", cwnd, ssthresh, st.cwnd, st.ssthresh);
+}
+
+/* Full-sized segment number k (0-based) of the text, as sent; `psh` when
+ * it ends what was written. */
+static void expect_seg(tcpt_fx *fx, uint32_t k, bool psh)
+{
+	tcpt_expect(fx, TCPS_ACK | (psh ? TCPS_PSH : 0), L + k * M, R, M);
+	assert_memory_equal(fx->out.data, text + k * M, M);
+}
+
+static void ack(tcpt_fx *fx, uint32_t upto_seg)
+{
+	tcpt_arrive(fx, TCPS_ACK, R, L + upto_seg * M, NULL, 0);
+}
+
+/* Writes text segments [from, to) into the send buffer. */
+static void write_segs(tcpt_fx *fx, uint32_t from, uint32_t to)
+{
+	long n = (long)((to - from) * M);
+	assert_int_equal(tcps_send(fx->c, text + from * M, (size_t)n, fx->now), n);
+}
+
+/* ================= RFC 5681 §3.1: initial window ================= */
+
+/* ESTABLISHED over a handshake whose SYN carried MSS option `mss`. */
+static void setup_peer_mss(tcpt_fx *fx, uint16_t mss)
+{
+	tcps_config cfg;
+	tcpt_config(&cfg);
+	cfg.mss = 3000;
+	tcpt_setup(fx, TCPS_LISTEN, false, &cfg);
+	tcps_segment syn = { 0 };
+	syn.sport = TCPT_REMOTE_PORT;
+	syn.dport = TCPT_LOCAL_PORT;
+	syn.flags = TCPS_SYN;
+	syn.seq = TCPT_REMOTE_ISS;
+	syn.wnd = 65535;
+	syn.options = TCPS_OPT_MSS;
+	syn.mss = mss;
+	tcpt_arrive_seg(fx, &syn);
+	tcpt_expect(fx, TCPS_SYN | TCPS_ACK, TCPT_LOCAL_ISS, R, 0);
+	tcpt_arrive_wnd(fx, TCPS_ACK, R, L, 65535, NULL, 0);
+	tcpt_expect_state(fx, TCPS_ESTABLISHED);
+}
+
+/* IW = 4*SMSS up to 1095 bytes, 3*SMSS up to 2190, else 2*SMSS. */
+static void test_rfc5681_3_1_initial_window_per_smss(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t mss;
+		uint32_t iw;
+	} rows[] = {
+		{ 536, 4 * 536 },   { 1095, 4 * 1095 }, { 1096, 3 * 1096 },
+		{ 1460, 3 * 1460 }, { 2190, 3 * 2190 }, { 2191, 2 * 2191 },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		tcpt_fx fx;
+		setup_peer_mss(&fx, rows[i].mss);
+		tcps_status st = status(&fx);
+		assert_int_equal(st.snd_mss, rows[i].mss);
+		assert_int_equal(st.cwnd, rows[i].iw);
+		assert_int_equal(st.ssthresh, UINT32_MAX);
+		tcpt_teardown(&fx);
+	}
+}
+
+/* The initial window is what goes before the first ACK: three
+ * 1460-byte segments. */
+static void test_rfc5681_3_1_initial_window_limits_first_flight(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_peer_mss(&fx, 1460);
+	assert_int_equal(tcps_send(fx.c, text, 5 * 1460, fx.now), 5 * 1460);
+	tcpt_expect(&fx, TCPS_ACK, L, R, 1460);
+	tcpt_expect(&fx, TCPS_ACK, L + 1460, R, 1460);
+	tcpt_expect(&fx, TCPS_ACK, L + 2 * 1460, R, 1460);
+	tcpt_expect_nothing(&fx);
+	tcpt_teardown(&fx);
+}
+
+/* ================= RFC 5681 §3.1: slow start ================= */
+
+/* (2): each ACK of new data grows cwnd by min(N, SMSS), so an ACK of two
+ * segments still adds one SMSS. */
+static void test_rfc5681_3_1_slow_start_grows_per_ack(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	tcpt_setup(&fx, TCPS_ESTABLISHED, false, NULL);
+	write_segs(&fx, 0, 16);
+	for (uint32_t k = 0; k < 4; k++)
+		expect_seg(&fx, k, false);
+	tcpt_expect_nothing(&fx);
+	expect_cwnd(&fx, 4 * M, UINT32_MAX);
+
+	ack(&fx, 1);
+	expect_cwnd(&fx, 5 * M, UINT32_MAX);
+	expect_seg(&fx, 4, false);
+	expect_seg(&fx, 5, false);
+	tcpt_expect_nothing(&fx);
+
+	ack(&fx, 2);
+	expect_cwnd(&fx, 6 * M, UINT32_MAX);
+	expect_seg(&fx, 6, false);
+	expect_seg(&fx, 7, false);
+	tcpt_expect_nothing(&fx);
+
+	ack(&fx, 4); /* two segments in one ACK */
+	expect_cwnd(&fx, 7 * M, UINT32_MAX);
+	expect_seg(&fx, 8, false);
+	expect_seg(&fx, 9, false);
+	expect_seg(&fx, 10, false);
+	tcpt_expect_nothing(&fx);
+	tcpt_teardown(&fx);
+}
+
+/* ESTABLISHED with cwnd grown to 8 segments: 4 sent and acked one by one. */
+static void setup_cwnd_8(tcpt_fx *fx)
+{
+	tcpt_setup(fx, TCPS_ESTABLISHED, false, NULL);
+	write_segs(fx, 0, 4);
+	for (uint32_t k = 0; k < 4; k++)
+		expect_seg(fx, k, k == 3);
+	for (uint32_t k = 1; k <= 4; k++)
+		ack(fx, k);
+	tcpt_expect_nothing(fx);
+	expect_cwnd(fx, 8 * M, UINT32_MAX);
+}
+
+/* ================= RFC 5681 §3.1: the loss window ================= */
+
+/* (4) and the loss window: a retransmission timeout sets ssthresh to
+ * max(FlightSize/2, 2*SMSS) and cwnd to one SMSS: exactly one segment
+ * goes again.  A second timeout of the same segment keeps ssthresh. */
+static void test_rfc5681_3_1_rto_sets_loss_window_one_smss(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_cwnd_8(&fx);
+	write_segs(&fx, 4, 12);
+	for (uint32_t k = 4; k < 12; k++)
+		expect_seg(&fx, k, k == 11);
+	tcpt_expect_nothing(&fx);
+	assert_true(tcpt_to_expiry(&fx));
+	expect_cwnd(&fx, M, 4 * M);
+	expect_seg(&fx, 4, false);
+	tcpt_expect_nothing(&fx);
+	assert_true(tcpt_to_expiry(&fx));
+	expect_cwnd(&fx, M, 4 * M); /* not halved again from a flight of 8 */
+	expect_seg(&fx, 4, false);
+	tcpt_expect_nothing(&fx);
+	tcpt_teardown(&fx);
+}
+
+/* ================= RFC 5681 §3.1: congestion avoidance ================= */
+
+/* Once cwnd reaches ssthresh it grows by one SMSS per cwnd of data
+ * acknowledged: about one segment per round trip. */
+static void test_rfc5681_3_1_congestion_avoidance_one_smss_per_rtt(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_cwnd_8(&fx);
+	write_segs(&fx, 4, 12);
+	for (uint32_t k = 4; k < 12; k++)
+		expect_seg(&fx, k, k == 11);
+	assert_true(tcpt_to_expiry(&fx)); /* ssthresh 4 segments, cwnd 1 */
+	expect_seg(&fx, 4, false);
+
+	/* Slow start back up to ssthresh, resending from SND.UNA. */
+	ack(&fx, 5);
+	expect_cwnd(&fx, 2 * M, 4 * M);
+	expect_seg(&fx, 5, false);
+	expect_seg(&fx, 6, false);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 7);
+	expect_cwnd(&fx, 3 * M, 4 * M);
+	expect_seg(&fx, 7, false);
+	expect_seg(&fx, 8, false);
+	expect_seg(&fx, 9, false);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 10);
+	expect_cwnd(&fx, 4 * M, 4 * M);
+	expect_seg(&fx, 10, false);
+	expect_seg(&fx, 11, true);
+	tcpt_expect_nothing(&fx);
+
+	/* Congestion avoidance: no growth until 4 segments are acked. */
+	write_segs(&fx, 12, 24);
+	expect_seg(&fx, 12, false);
+	expect_seg(&fx, 13, false);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 12);
+	expect_cwnd(&fx, 4 * M, 4 * M);
+	expect_seg(&fx, 14, false);
+	expect_seg(&fx, 15, false);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 14); /* 4 segments acked since cwnd reached 4: one more */
+	expect_cwnd(&fx, 5 * M, 4 * M);
+	expect_seg(&fx, 16, false);
+	expect_seg(&fx, 17, false);
+	expect_seg(&fx, 18, false);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 18);
+	expect_cwnd(&fx, 5 * M, 4 * M);
+	ack(&fx, 19); /* 5 more acked */
+	expect_cwnd(&fx, 6 * M, 4 * M);
+	tcpt_teardown(&fx);
+}
+
+/* ================= RFC 5681 §3.2 and RFC 6582: fast recovery ================= */
+
+/* Eight segments (4..11) in flight, cwnd 8, four more (12..15) waiting;
+ * segments 4 and 8 are lost.  The dupacks of 5, 6 and 7 arrive. */
+static void setup_three_dupacks(tcpt_fx *fx)
+{
+	setup_cwnd_8(fx);
+	write_segs(fx, 4, 16);
+	for (uint32_t k = 4; k < 12; k++)
+		expect_seg(fx, k, false);
+	tcpt_expect_nothing(fx);
+	ack(fx, 4);
+	tcpt_expect_nothing(fx);
+	ack(fx, 4);
+	tcpt_expect_nothing(fx);
+	expect_cwnd(fx, 8 * M, UINT32_MAX);
+	ack(fx, 4);
+}
+
+/* §3.2 steps 2-3: the third duplicate ACK retransmits exactly the
+ * segment at SND.UNA; ssthresh = max(FlightSize/2, 2*SMSS) and
+ * cwnd = ssthresh + 3*SMSS. */
+static void test_rfc5681_3_2_three_dupacks_fast_retransmit(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_three_dupacks(&fx);
+	expect_cwnd(&fx, 4 * M + 3 * M, 4 * M);
+	expect_seg(&fx, 4, false);
+	tcpt_expect_nothing(&fx); /* 8 in flight, cwnd 7: nothing new */
+	tcps_status st = status(&fx);
+	assert_int_equal(st.retransmits, 1);
+	assert_int_equal(st.snd_una, L + 4 * M);
+	assert_int_equal(st.snd_nxt, L + 12 * M);
+	tcpt_teardown(&fx);
+}
+
+/* §3.2 step 4: each further duplicate ACK inflates cwnd by one SMSS and
+ * lets new text go once cwnd covers the flight. */
+static void test_rfc5681_3_2_further_dupacks_inflate_cwnd(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_three_dupacks(&fx);
+	expect_seg(&fx, 4, false);
+	ack(&fx, 4); /* 9 arrived */
+	expect_cwnd(&fx, 8 * M, 4 * M);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 4); /* 10 */
+	expect_cwnd(&fx, 9 * M, 4 * M);
+	expect_seg(&fx, 12, false);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 4); /* 11 */
+	expect_cwnd(&fx, 10 * M, 4 * M);
+	expect_seg(&fx, 13, false);
+	tcpt_expect_nothing(&fx);
+	assert_int_equal(status(&fx).retransmits, 1);
+	tcpt_teardown(&fx);
+}
+
+/* RFC 6582 §3.2 step 4: an ACK that covers the retransmission but not
+ * `recover` is partial: the next hole goes at once, cwnd deflates by
+ * the amount acknowledged and gets one SMSS back. */
+static void test_rfc6582_partial_ack_retransmits_next_hole(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_three_dupacks(&fx);
+	expect_seg(&fx, 4, false);
+	for (int i = 0; i < 3; i++)
+		ack(&fx, 4); /* 9, 10, 11 */
+	expect_seg(&fx, 12, false);
+	expect_seg(&fx, 13, false);
+	expect_cwnd(&fx, 10 * M, 4 * M);
+
+	ack(&fx, 8); /* the retransmitted 4 filled the first hole; 8 is missing */
+	expect_cwnd(&fx, 10 * M - 4 * M + M, 4 * M);
+	expect_seg(&fx, 8, false); /* the next hole, without waiting */
+	expect_seg(&fx, 14, false); /* flight 6 (8..13), cwnd 7 */
+	tcpt_expect_nothing(&fx);
+	tcps_status st = status(&fx);
+	assert_int_equal(st.retransmits, 2);
+	assert_int_equal(tcps_get_expiry(fx.c), fx.now + st.rto); /* timer restarted */
+	tcpt_teardown(&fx);
+}
+
+/* RFC 6582 §3.2 step 3 (full ACK): recovery ends, cwnd deflates to
+ * min(ssthresh, max(FlightSize, SMSS) + SMSS); with enough still in
+ * flight that is ssthresh, and congestion avoidance follows. */
+static void test_rfc6582_full_ack_deflates_cwnd_to_ssthresh(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_three_dupacks(&fx);
+	expect_seg(&fx, 4, false);
+	for (int i = 0; i < 3; i++)
+		ack(&fx, 4);
+	expect_seg(&fx, 12, false);
+	expect_seg(&fx, 13, false);
+	ack(&fx, 8);
+	expect_seg(&fx, 8, false);
+	expect_seg(&fx, 14, false);
+	ack(&fx, 8); /* 12 arrived */
+	expect_cwnd(&fx, 8 * M, 4 * M);
+	expect_seg(&fx, 15, true);
+	tcpt_expect_nothing(&fx);
+
+	ack(&fx, 12); /* recover (12) reached; 12..15 still in flight */
+	expect_cwnd(&fx, 4 * M, 4 * M);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 16); /* a cwnd's worth more: +1 SMSS */
+	expect_cwnd(&fx, 5 * M, 4 * M);
+	assert_int_equal(status(&fx).retransmits, 2);
+	tcpt_teardown(&fx);
+}
+
+/* ...and with little left in flight the full ACK leaves FlightSize +
+ * SMSS, so no burst follows recovery. */
+static void test_rfc6582_full_ack_deflates_cwnd_to_flight_plus_smss(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_three_dupacks(&fx);
+	expect_seg(&fx, 4, false);
+	for (int i = 0; i < 3; i++)
+		ack(&fx, 4);
+	expect_seg(&fx, 12, false);
+	expect_seg(&fx, 13, false);
+	ack(&fx, 8);
+	expect_seg(&fx, 8, false);
+	expect_seg(&fx, 14, false);
+	ack(&fx, 14); /* everything up to 14; 14 still in flight */
+	expect_cwnd(&fx, M + M, 4 * M);
+	expect_seg(&fx, 15, true);
+	tcpt_expect_nothing(&fx);
+	tcpt_teardown(&fx);
+}
+
+/* RFC 6582 §3.2 step 2: duplicate ACKs that do not cover more than
+ * `recover` (left by a timeout) start no new fast retransmit. */
+static void test_rfc6582_no_fast_retransmit_below_recover_after_rto(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_cwnd_8(&fx);
+	write_segs(&fx, 4, 12);
+	for (uint32_t k = 4; k < 12; k++)
+		expect_seg(&fx, k, k == 11);
+	assert_true(tcpt_to_expiry(&fx));
+	expect_seg(&fx, 4, false);
+	ack(&fx, 5);
+	expect_seg(&fx, 5, false);
+	expect_seg(&fx, 6, false);
+	/* Duplicates of ACK 5 from the first flight's 6..11 still arriving. */
+	for (int i = 0; i < 4; i++) {
+		ack(&fx, 5);
+		tcpt_expect_nothing(&fx);
+	}
+	expect_cwnd(&fx, 2 * M, 4 * M);
+	assert_int_equal(status(&fx).retransmits, 1);
+	tcpt_teardown(&fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc5681_3_1_initial_window_per_smss),
+		cmocka_unit_test(test_rfc5681_3_1_initial_window_limits_first_flight),
+		cmocka_unit_test(test_rfc5681_3_1_slow_start_grows_per_ack),
+		cmocka_unit_test(test_rfc5681_3_1_rto_sets_loss_window_one_smss),
+		cmocka_unit_test(test_rfc5681_3_1_congestion_avoidance_one_smss_per_rtt),
+		cmocka_unit_test(test_rfc5681_3_2_three_dupacks_fast_retransmit),
+		cmocka_unit_test(test_rfc5681_3_2_further_dupacks_inflate_cwnd),
+		cmocka_unit_test(test_rfc6582_partial_ack_retransmits_next_hole),
+		cmocka_unit_test(test_rfc6582_full_ack_deflates_cwnd_to_ssthresh),
+		cmocka_unit_test(test_rfc6582_full_ack_deflates_cwnd_to_flight_plus_smss),
+		cmocka_unit_test(test_rfc6582_no_fast_retransmit_below_recover_after_rto),
+	};
+	return cmocka_run_group_tests(tests, setup_text, NULL);
+}
