@@ -88,14 +88,17 @@ typedef struct tcps_config {
 	uint64_t rto_min;         /* default 200 ms */
 	uint64_t rto_max;         /* default 60 s */
 	uint64_t delack;          /* delayed-ACK timeout, < 500 ms (default 40 ms) */
-	uint64_t user_timeout;    /* give up retransmitting after this long (default 100 s) */
-	uint32_t syn_retries;     /* give up a SYN after this many retransmissions (default 6) */
+	uint64_t user_timeout;    /* give up retransmitting, or probing a shut window that
+				   * draws no answer, after this long (default 100 s) */
+	uint32_t syn_retries;     /* give up a SYN after this many retransmissions (default 7:
+				   * 183 s, over RFC 9293 MUST-23's 3 minutes) */
 	uint64_t keepalive_idle;  /* idle time before the first probe (default 2 h) */
 	uint64_t keepalive_intvl; /* between probes (default 75 s) */
 	uint32_t keepalive_probes;/* unanswered probes before giving up (default 9) */
 	bool pin_iss;             /* use iss below instead of RFC 6528 (tests, sim) */
 	uint32_t iss;
-	uint8_t isn_key[16];      /* RFC 6528 secret; set it from a random source */
+	uint8_t isn_key[16];      /* RFC 6528 secret: all zero by default, so a driver
+				   * MUST fill it from a random source (MUST-9) */
 	tcps_state_cb *on_state;
 	void *user;
 } tcps_config;

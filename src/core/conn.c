@@ -22,7 +22,7 @@ void tcps_config_default(tcps_config *cfg)
 	cfg->rto_max = 60 * TCPS_NS_PER_S;
 	cfg->delack = 40 * TCPS_NS_PER_MS;
 	cfg->user_timeout = 100 * TCPS_NS_PER_S;
-	cfg->syn_retries = 6;
+	cfg->syn_retries = 7; /* gives up after 183 s: MUST-23 asks >= 3 min */
 	cfg->keepalive_idle = 7200 * TCPS_NS_PER_S;
 	cfg->keepalive_intvl = 75 * TCPS_NS_PER_S;
 	cfg->keepalive_probes = 9;
@@ -34,7 +34,7 @@ static bool config_valid(const tcps_config *cfg)
 	return cfg->snd_buf >= 1 && cfg->rcv_buf >= 1 && cfg->snd_buf <= (1u << 30) &&
 	       cfg->rcv_buf <= (1u << 30) && cfg->mss >= 64 && cfg->wscale >= -1 && cfg->wscale <= TCPS_WSCALE_AUTO &&
 	       cfg->rto_min > 0 && cfg->rto_initial >= cfg->rto_min && cfg->rto_max >= cfg->rto_initial &&
-	       cfg->msl > 0;
+	       cfg->msl > 0 && cfg->delack < 500 * TCPS_NS_PER_MS; /* MUST-40 */
 }
 
 size_t tcps_conn_size(const tcps_config *cfg)
@@ -58,6 +58,7 @@ static void conn_clear(tcps_conn *c, const tcps_config *cfg)
 	 * (a FIN queued in SYN_RCVD) would count the user timeout from time 0
 	 * and give up at once. */
 	c->first_rexmit_at = TCPS_NEVER;
+	c->probe_since = TCPS_NEVER;
 	c->rto = cfg->rto_initial;
 }
 

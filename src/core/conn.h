@@ -96,6 +96,7 @@ struct tcps_conn {
 	uint64_t rexmt_at;         /* retransmission */
 	uint64_t persist_at;       /* zero-window probe */
 	uint32_t persist_shift;    /* probe backoff (SHLD-30) */
+	uint64_t probe_since;      /* first probe the peer has not answered */
 	uint64_t delack_at;
 	uint64_t keepalive_at;
 	uint64_t timewait_at;

@@ -129,6 +129,15 @@ static uint32_t segment_at(tcps_conn *c, tcps_segment *s, uint8_t *buf, size_t c
 	}
 	uint32_t end = data_end(c);
 	uint32_t len = seq_lt(seq, end) ? end - seq : 0;
+	/* SND.MSS counts the timestamp option only; SACK blocks in this
+	 * segment must come out of its text too (MUST-16). */
+	if (c->sack_ok && c->nreasm) {
+		uint32_t blocks = c->nreasm < (c->ts_ok ? 3u : 4u) ? c->nreasm : (c->ts_ok ? 3u : 4u);
+		uint32_t opt = (2 + 8 * blocks + 3) & ~3u;
+		uint32_t room = c->snd_mss > opt ? c->snd_mss - opt : 1;
+		if (max > room)
+			max = room;
+	}
 	if (len > max)
 		len = max;
 	if (len > cap)

@@ -92,13 +92,22 @@ static int rexmt_fire(tcps_conn *c, uint64_t now)
 	return 0;
 }
 
-static void persist_fire(tcps_conn *c, uint64_t now)
+/* MUST-37 keeps a shut window open for as long as the peer answers the
+ * probes; a peer that has answered none for the user timeout is gone. */
+static int persist_fire(tcps_conn *c, uint64_t now)
 {
+	if (c->probe_since == TCPS_NEVER || c->last_rcv_at >= c->probe_since)
+		c->probe_since = now; /* the last probe was answered: a new run */
+	else if (now - c->probe_since >= c->cfg.user_timeout) {
+		conn_closed(c, TCPS_ERR_TIMEDOUT, TCPS_EV_TIMEOUT_USER);
+		return TCPS_ERR_TIMEDOUT;
+	}
 	c->probe_pending = true;
 	if (c->persist_shift < 16)
 		c->persist_shift++;
 	uint64_t next = c->rto << c->persist_shift;
 	c->persist_at = now + (next > c->cfg.rto_max || next < c->rto ? c->cfg.rto_max : next);
+	return 0;
 }
 
 /* §3.8.4: probe an idle connection; only several unanswered probes in a
@@ -134,8 +143,11 @@ int tcps_handle_expiry(tcps_conn *c, uint64_t now)
 		if (r)
 			return r;
 	}
-	if (c->persist_at <= now)
-		persist_fire(c, now);
+	if (c->persist_at <= now) {
+		int r = persist_fire(c, now);
+		if (r)
+			return r;
+	}
 	if (c->keepalive_at <= now)
 		return keepalive_fire(c, now);
 	return 0;

@@ -356,8 +356,8 @@ static void test_total_loss_fails_with_timeout(void **state)
 	assert_int_equal(res.run_error, 0);
 	assert_int_equal(res.side[C].error, TCPS_ERR_TIMEDOUT);
 	assert_non_null(strstr(res.why, "timed out"));
-	/* The SYN and its six retransmissions (tcps_config.syn_retries). */
-	assert_int_equal(res.segments, 7);
+	/* The SYN and its seven retransmissions (tcps_config.syn_retries). */
+	assert_int_equal(res.segments, 8);
 }
 
 int main(void)

@@ -390,6 +390,37 @@ static void test_rfc9293_3_8_6_1_must_37_window_shut_probe_bytes_taken(void **st
 	window_shut_with_data_in_flight(true);
 }
 
+/* MUST-37's other half: a peer that shuts its window and then answers no
+ * probe at all is gone; the connection ends after the user timeout. */
+static void test_rfc9293_3_8_6_1_unanswered_probes_give_up_after_user_timeout(void **state)
+{
+	(void)state;
+	tcps_config cfg;
+	tcpt_config(&cfg);
+	cfg.user_timeout = 30 * S;
+	tcpt_fx fx;
+	tcpt_setup(&fx, TCPS_ESTABLISHED, false, &cfg);
+	tcpt_arrive_wnd(&fx, TCPS_ACK, R, L, 0, NULL, 0);
+	assert_int_equal(tcps_send(fx.c, text, 100, fx.now), 100);
+	tcpt_expect_nothing(&fx); /* the window is shut */
+	uint64_t start = fx.now, first_probe = 0;
+	int probes = 0;
+	while (tcps_get_state(fx.c) == TCPS_ESTABLISHED && probes < 100) {
+		assert_true(tcpt_to_expiry(&fx));
+		if (tcpt_next(&fx)) {
+			assert_int_equal(fx.out.len, 1);
+			if (!probes++)
+				first_probe = fx.now;
+		}
+	}
+	tcpt_expect_state(&fx, TCPS_CLOSED);
+	assert_int_equal(tcps_get_error(fx.c), TCPS_ERR_TIMEDOUT);
+	assert_true(probes >= 3);
+	assert_true(fx.now - first_probe >= cfg.user_timeout);
+	assert_true(fx.now - start < cfg.user_timeout + cfg.rto_max + 2 * S);
+	tcpt_teardown(&fx);
+}
+
 /* ================= keep-alive (§3.8.4) ================= */
 
 /* MUST-24 (MAY implement, off by default): an idle connection sets no
@@ -517,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_rfc9293_3_8_6_1_zero_window_probe_byte_accepted),
 		cmocka_unit_test(test_rfc9293_3_8_6_1_must_37_window_shut_with_data_in_flight),
 		cmocka_unit_test(test_rfc9293_3_8_6_1_must_37_window_shut_probe_bytes_taken),
+		cmocka_unit_test(test_rfc9293_3_8_6_1_unanswered_probes_give_up_after_user_timeout),
 		cmocka_unit_test(test_rfc9293_3_8_4_keepalive_off_by_default),
 		cmocka_unit_test(test_rfc9293_3_8_4_keepalive_probe_after_idle_reset_by_ack),
 		cmocka_unit_test(test_rfc9293_3_8_4_keepalive_gives_up_after_probes),

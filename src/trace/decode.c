@@ -1,0 +1,381 @@
+/* The capture decoder: link layer, IPv4 / IPv6, TCP header.  See decode.h.
+ *
+ * This runs once per captured packet, so it takes each header in one
+ * pass, allocates nothing and loops only over headers that chain (VLAN
+ * tags, IPv6 extension headers).  Every read is checked against caplen,
+ * what the capture kept; lengths are taken from the IP header, what the
+ * packet carried, so a payload cut by the snap length still counts. */
+#include "trace/decode.h"
+
+#include <string.h>
+
+enum {
+	ETH_HLEN = 14,
+	VLAN_HLEN = 4,
+	SLL_HLEN = 16,
+	SLL2_HLEN = 20,
+	NULL_HLEN = 4,
+	IPV4_HLEN = 20,
+	IPV6_HLEN = 40,
+	IPV6_EXT_MIN = 8,
+};
+
+enum {
+	ETHERTYPE_IPV4 = 0x0800,
+	ETHERTYPE_IPV6 = 0x86dd,
+	ETHERTYPE_VLAN = 0x8100,     /* 802.1Q */
+	ETHERTYPE_QINQ = 0x88a8,     /* 802.1ad service tag */
+	ETHERTYPE_QINQ_OLD = 0x9100, /* pre-standard QinQ, still seen */
+};
+
+/* Address families in BSD loopback headers: AF_INET is 2 everywhere,
+ * AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD) or 30 (macOS), and the
+ * capture may come from any of them. */
+enum {
+	BSD_AF_INET = 2,
+	BSD_AF_INET6_NETBSD = 24,
+	BSD_AF_INET6_FREEBSD = 28,
+	BSD_AF_INET6_DARWIN = 30,
+};
+
+enum {
+	IPPROTO_HOPOPTS_ = 0,
+	IPPROTO_TCP_ = 6,
+	IPPROTO_ROUTING_ = 43,
+	IPPROTO_FRAGMENT_ = 44,
+	IPPROTO_AH_ = 51,
+	IPPROTO_DSTOPTS_ = 60,
+};
+
+enum { TCP_OPT_EOL = 0, TCP_OPT_NOP = 1 };
+
+static inline uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint32_t get32le(const uint8_t *p)
+{
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static inline trace_decode_result say(const char **why, trace_decode_result r, const char *msg)
+{
+	if (why)
+		*why = msg;
+	return r;
+}
+
+static inline trace_decode_result malformed(const char **why, const char *msg)
+{
+	return say(why, TRACE_DEC_MALFORMED, msg);
+}
+
+static inline trace_decode_result not_tcp(const char **why, const char *msg)
+{
+	return say(why, TRACE_DEC_NOT_TCP, msg);
+}
+
+/* ---- TCP ---- */
+
+/* The length of the leading options in o[0..n) that are whole and
+ * well-formed: where a header cut by the snap length, or a bad option
+ * length, stops being readable. */
+static size_t whole_options(const uint8_t *o, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && o[i] != TCP_OPT_EOL) {
+		if (o[i] == TCP_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (n - i < 2 || o[i + 1] < 2 || o[i + 1] > n - i)
+			break;
+		i += o[i + 1];
+	}
+	return i;
+}
+
+/* The rare path: the options are cut by the snap length or one of them
+ * has a bad length.  Linux still takes such a segment (tcp_parse_options
+ * stops at a bad option), so the observer should see it too: the header
+ * is rebuilt on the stack with only its whole options, padded with EOL,
+ * and parsed as usual.  avail is at least TCPS_HEADER_MIN. */
+static void parse_partial(const uint8_t *t, size_t hlen, size_t avail, tcps_segment *seg)
+{
+	uint8_t hdr[TCPS_HEADER_MAX];
+	size_t have = hlen < avail ? hlen : avail;
+	size_t keep = TCPS_HEADER_MIN + whole_options(t + TCPS_HEADER_MIN, have - TCPS_HEADER_MIN);
+	size_t padded = (keep + 3) & ~(size_t)3;
+
+	memcpy(hdr, t, keep);
+	memset(hdr + keep, TCP_OPT_EOL, padded - keep);
+	hdr[12] = (uint8_t)((padded / 4) << 4 | (t[12] & 0x0f));
+	/* Cannot fail: the header is whole and every option in it is sound. */
+	(void)tcps_segment_parse(hdr, padded, seg);
+}
+
+/* t[0..cap) is what was captured of an IP payload of len bytes. */
+static trace_decode_result decode_tcp(const uint8_t *t, uint32_t cap, uint32_t len,
+				      trace_pkt *out, const char **why)
+{
+	uint32_t avail = cap < len ? cap : len;
+	uint32_t hlen;
+
+	if (len < TCPS_HEADER_MIN)
+		return malformed(why, "IP payload shorter than a TCP header");
+	if (avail < TCPS_HEADER_MIN)
+		return malformed(why, "TCP header cut by the snap length");
+	hlen = (uint32_t)(t[12] >> 4) * 4;
+	if (hlen < TCPS_HEADER_MIN)
+		return malformed(why, "TCP data offset below 5 words");
+	if (hlen > len)
+		return malformed(why, "TCP data offset past the end of the IP payload");
+
+	if (hlen > avail || tcps_segment_parse(t, avail, &out->seg) != TCPS_PARSE_OK)
+		parse_partial(t, hlen, avail, &out->seg);
+	out->seg.len = len - hlen;
+	out->seg.data = avail > hlen ? t + hlen : NULL;
+	out->truncated = avail < len;
+	if (why)
+		*why = NULL;
+	return TRACE_DEC_TCP;
+}
+
+/* ---- IP ---- */
+
+/* p[0..cap) is what was captured of an IP packet that was wire bytes
+ * long on the link (link header removed; wire >= cap). */
+static trace_decode_result decode_ipv4(const uint8_t *p, uint32_t cap, uint32_t wire,
+				       trace_pkt *out, const char **why)
+{
+	uint32_t ihl, tot;
+
+	if (cap < IPV4_HLEN)
+		return malformed(why, "IPv4 header cut short");
+	if (p[0] >> 4 != 4)
+		return malformed(why, "IPv4 header with another version number");
+	ihl = (uint32_t)(p[0] & 0x0f) * 4;
+	if (ihl < IPV4_HLEN)
+		return malformed(why, "IPv4 header length below 5 words");
+	if (ihl > cap)
+		return malformed(why, "IPv4 options cut short");
+	tot = get16(p + 2);
+	/* A total length of 0 is what Linux captures show for an outgoing
+	 * segment the NIC will split (TSO): the frame's length is the one
+	 * that holds, as Wireshark assumes too. */
+	if (tot == 0)
+		tot = wire;
+	if (tot < ihl)
+		return malformed(why, "IPv4 total length shorter than its header");
+	if (tot > wire)
+		return malformed(why, "IPv4 total length past the end of the frame");
+	if (p[9] != IPPROTO_TCP_)
+		return not_tcp(why, "IPv4, not TCP");
+	/* A first fragment (offset 0, MF set) still holds the TCP header. */
+	if (get16(p + 6) & 0x1fff)
+		return say(why, TRACE_DEC_FRAGMENT, "IPv4 fragment after the first");
+
+	out->family = 4;
+	memcpy(out->src, p + 12, 4);
+	memset(out->src + 4, 0, 12);
+	memcpy(out->dst, p + 16, 4);
+	memset(out->dst + 4, 0, 12);
+	/* tot, not cap: bytes past it are link padding (Ethernet's 60-byte
+	 * minimum), and a cut payload still counts its full length. */
+	return decode_tcp(p + ihl, cap - ihl, tot - ihl, out, why);
+}
+
+/* Walks the extension headers (RFC 8200 §4) to TCP.  Each one advances
+ * at least 8 bytes inside the payload length, so the walk ends. */
+static trace_decode_result decode_ipv6(const uint8_t *p, uint32_t cap, uint32_t wire,
+				       trace_pkt *out, const char **why)
+{
+	uint32_t end, off = IPV6_HLEN, hl;
+	uint8_t nh;
+
+	if (cap < IPV6_HLEN)
+		return malformed(why, "IPv6 header cut short");
+	if (p[0] >> 4 != 6)
+		return malformed(why, "IPv6 header with another version number");
+	end = get16(p + 4);
+	/* 0 is a jumbogram (RFC 2675) or a TSO segment: the frame says. */
+	end = end ? end + IPV6_HLEN : wire;
+	if (end > wire)
+		return malformed(why, "IPv6 payload length past the end of the frame");
+
+	for (nh = p[6];; nh = p[off], off += hl) {
+		switch (nh) {
+		case IPPROTO_TCP_:
+			out->family = 6;
+			memcpy(out->src, p + 8, 16);
+			memcpy(out->dst, p + 24, 16);
+			return decode_tcp(p + off, off < cap ? cap - off : 0, end - off, out, why);
+		case IPPROTO_HOPOPTS_:
+		case IPPROTO_ROUTING_:
+		case IPPROTO_DSTOPTS_:
+		case IPPROTO_AH_:
+		case IPPROTO_FRAGMENT_:
+			break;
+		default:
+			/* UDP, ICMPv6, ESP (50: what follows is encrypted),
+			 * no next header (59), ... */
+			return not_tcp(why, "IPv6, not TCP");
+		}
+		if (end - off < IPV6_EXT_MIN)
+			return malformed(why, "IPv6 extension header past the payload length");
+		if (cap < off + 4)
+			return malformed(why, "IPv6 extension header cut by the snap length");
+		if (nh == IPPROTO_FRAGMENT_) {
+			if (get16(p + off + 2) & 0xfff8)
+				return p[off] == IPPROTO_TCP_
+					? say(why, TRACE_DEC_FRAGMENT, "IPv6 fragment after the first")
+					: not_tcp(why, "IPv6 fragment, not TCP");
+			hl = IPV6_EXT_MIN;
+		} else if (nh == IPPROTO_AH_) {
+			hl = ((uint32_t)p[off + 1] + 2) * 4; /* RFC 4302 §2.2 */
+		} else {
+			hl = ((uint32_t)p[off + 1] + 1) * 8; /* RFC 8200 §4.3 */
+		}
+		if (hl > end - off)
+			return malformed(why, "IPv6 extension header past the payload length");
+	}
+}
+
+/* An IP packet whose version the link layer did not say. */
+static trace_decode_result decode_ip(const uint8_t *p, uint32_t cap, uint32_t wire,
+				     trace_pkt *out, const char **why)
+{
+	if (cap < 1)
+		return malformed(why, "IP header cut short");
+	switch (p[0] >> 4) {
+	case 4:
+		return decode_ipv4(p, cap, wire, out, why);
+	case 6:
+		return decode_ipv6(p, cap, wire, out, why);
+	default:
+		return malformed(why, "raw IP packet of neither version 4 nor 6");
+	}
+}
+
+/* ---- Link layers ---- */
+
+/* After an EtherType: VLAN tags, any number of them, then IP. */
+static trace_decode_result decode_ethertype(uint16_t type, const uint8_t *p, uint32_t cap,
+					    uint32_t wire, trace_pkt *out, const char **why)
+{
+	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
+		if (cap < VLAN_HLEN)
+			return malformed(why, "VLAN tag cut short");
+		type = get16(p + 2);
+		p += VLAN_HLEN;
+		cap -= VLAN_HLEN;
+		wire -= VLAN_HLEN;
+	}
+	switch (type) {
+	case ETHERTYPE_IPV4:
+		return decode_ipv4(p, cap, wire, out, why);
+	case ETHERTYPE_IPV6:
+		return decode_ipv6(p, cap, wire, out, why);
+	default:
+		return not_tcp(why, "not IP");
+	}
+}
+
+static trace_decode_result decode_bsd_family(uint32_t fam, const uint8_t *p, uint32_t cap,
+					     uint32_t wire, trace_pkt *out, const char **why)
+{
+	switch (fam) {
+	case BSD_AF_INET:
+		return decode_ipv4(p, cap, wire, out, why);
+	case BSD_AF_INET6_NETBSD:
+	case BSD_AF_INET6_FREEBSD:
+	case BSD_AF_INET6_DARWIN:
+		return decode_ipv6(p, cap, wire, out, why);
+	default:
+		return not_tcp(why, "not IP");
+	}
+}
+
+/* DLT_NULL's family is in the capturing host's byte order, which the
+ * file does not record: a family that fits in the low byte reads as a
+ * number above 2^24 the other way round, so both orders can be tried. */
+static trace_decode_result decode_null(const uint8_t *p, uint32_t cap, uint32_t wire,
+				       trace_pkt *out, const char **why)
+{
+	uint32_t fam;
+
+	if (cap < NULL_HLEN)
+		return malformed(why, "loopback header cut short");
+	fam = get32le(p);
+	if (fam > 0xffff)
+		fam = get32(p);
+	return decode_bsd_family(fam, p + NULL_HLEN, cap - NULL_HLEN, wire - NULL_HLEN, out, why);
+}
+
+bool trace_decode_linktype_supported(int linktype)
+{
+	switch (linktype) {
+	case TRACE_DLT_NULL:
+	case TRACE_DLT_EN10MB:
+	case TRACE_DLT_RAW:
+	case TRACE_DLT_RAW_OPENBSD:
+	case TRACE_LINKTYPE_RAW:
+	case TRACE_DLT_LOOP:
+	case TRACE_DLT_LINUX_SLL:
+	case TRACE_DLT_IPV4:
+	case TRACE_DLT_IPV6:
+	case TRACE_DLT_LINUX_SLL2:
+		return true;
+	default:
+		return false;
+	}
+}
+
+trace_decode_result trace_decode(int linktype, const uint8_t *p, uint32_t cap, uint32_t wire,
+				 trace_pkt *out, const char **why)
+{
+	/* A corrupt record may claim fewer bytes on the wire than it holds. */
+	if (wire < cap)
+		wire = cap;
+	switch (linktype) {
+	case TRACE_DLT_EN10MB:
+		if (cap < ETH_HLEN)
+			return malformed(why, "Ethernet header cut short");
+		return decode_ethertype(get16(p + 12), p + ETH_HLEN, cap - ETH_HLEN,
+					wire - ETH_HLEN, out, why);
+	case TRACE_DLT_LINUX_SLL:
+		if (cap < SLL_HLEN)
+			return malformed(why, "Linux cooked (SLL) header cut short");
+		return decode_ethertype(get16(p + 14), p + SLL_HLEN, cap - SLL_HLEN,
+					wire - SLL_HLEN, out, why);
+	case TRACE_DLT_LINUX_SLL2:
+		if (cap < SLL2_HLEN)
+			return malformed(why, "Linux cooked (SLL2) header cut short");
+		return decode_ethertype(get16(p), p + SLL2_HLEN, cap - SLL2_HLEN,
+					wire - SLL2_HLEN, out, why);
+	case TRACE_DLT_RAW:
+	case TRACE_DLT_RAW_OPENBSD:
+	case TRACE_LINKTYPE_RAW:
+		return decode_ip(p, cap, wire, out, why);
+	case TRACE_DLT_IPV4:
+		return decode_ipv4(p, cap, wire, out, why);
+	case TRACE_DLT_IPV6:
+		return decode_ipv6(p, cap, wire, out, why);
+	case TRACE_DLT_NULL:
+		return decode_null(p, cap, wire, out, why);
+	case TRACE_DLT_LOOP:
+		if (cap < NULL_HLEN)
+			return malformed(why, "loopback header cut short");
+		return decode_bsd_family(get32(p), p + NULL_HLEN, cap - NULL_HLEN,
+					 wire - NULL_HLEN, out, why);
+	default:
+		return malformed(why, "unsupported link type");
+	}
+}

@@ -1,0 +1,432 @@
+/* Capture input through libpcap.  See input.h.
+ *
+ * libpcap does the formats (pcap and pcapng, both byte orders, micro- and
+ * nanosecond files), live capture and BPF; this file adds what a user of
+ * tcpstate needs on top: messages that say what to do, the byte offset of
+ * a bad record, and counters for what was not TCP or was broken. */
+#include "trace/input.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "trace/decode.h"
+
+enum {
+	LIVE_SNAPLEN = 262144, /* tcpdump's default: whole packets */
+	LIVE_TIMEOUT_MS = 100, /* how long a stop request may wait */
+};
+
+struct trace_input {
+	pcap_t *p;
+	FILE *fp;              /* what libpcap reads, for offsets; NULL live */
+	char *name;            /* file or interface, for messages */
+	int linktype;
+	bool nano;             /* timestamps are in ns, else in µs */
+	volatile sig_atomic_t stop;
+	uint64_t limit;        /* -c: 0 for none */
+	off_t rec_start;       /* where the record being read starts */
+	trace_input_stats st;
+	char err[TRACE_INPUT_ERRLEN];
+};
+
+/* ---- Counting the bytes of a stream that cannot tell its position ----
+ *
+ * A pipe (`tcpdump -w - | tcpstate trace -r -`) has no ftell, but the
+ * offset of a bad record is the most useful part of the message.  The
+ * pipe is wrapped in a stdio stream of our own that counts what it
+ * hands libpcap and answers ftell from that count. */
+
+typedef struct counted {
+	FILE *under;
+	off64_t pos;
+} counted;
+
+static ssize_t counted_read(void *cookie, char *buf, size_t n)
+{
+	counted *c = cookie;
+	ssize_t got;
+
+	/* read(), not fread(): a record is handed on as soon as it arrives
+	 * rather than when a whole buffer has filled. */
+	do
+		got = read(fileno(c->under), buf, n);
+	while (got < 0 && errno == EINTR);
+	if (got > 0)
+		c->pos += got;
+	return got;
+}
+
+static int counted_seek(void *cookie, off64_t *off, int whence)
+{
+	counted *c = cookie;
+
+	if (whence == SEEK_CUR && *off == 0) {
+		*off = c->pos;
+		return 0;
+	}
+	errno = ESPIPE;
+	return -1;
+}
+
+static int counted_close(void *cookie)
+{
+	counted *c = cookie;
+
+	if (c->under != stdin)
+		fclose(c->under);
+	free(c);
+	return 0;
+}
+
+/* Returns fp itself when it can tell its position, else a counting
+ * wrapper that owns fp; NULL (fp closed) when out of memory. */
+static FILE *seekable(FILE *fp)
+{
+	static const cookie_io_functions_t io = {
+		.read = counted_read, .seek = counted_seek, .close = counted_close,
+	};
+	counted *c;
+	FILE *w;
+
+	if (ftello(fp) >= 0)
+		return fp;
+	c = calloc(1, sizeof *c);
+	w = c ? fopencookie(c, "rb", io) : NULL;
+	if (!w) {
+		free(c);
+		if (fp != stdin)
+			fclose(fp);
+		return NULL;
+	}
+	c->under = fp;
+	return w;
+}
+
+/* ---- Opening ---- */
+
+static trace_input *input_new(const char *name, char *err)
+{
+	trace_input *in = calloc(1, sizeof *in);
+
+	if (in)
+		in->name = strdup(name);
+	if (!in || !in->name) {
+		free(in);
+		snprintf(err, TRACE_INPUT_ERRLEN, "%s: out of memory", name);
+		return NULL;
+	}
+	return in;
+}
+
+static const char *dlt_name(int dlt)
+{
+	const char *n = pcap_datalink_val_to_name(dlt);
+
+	return n ? n : "unknown";
+}
+
+/* What every open does once libpcap has a handle: check the link type,
+ * set the filter.  On failure err is filled and the caller closes. */
+static int input_setup(trace_input *in, const char *filter, bpf_u_int32 netmask, char *err)
+{
+	struct bpf_program prog;
+
+	in->linktype = pcap_datalink(in->p);
+	if (!trace_decode_linktype_supported(in->linktype)) {
+		snprintf(err, TRACE_INPUT_ERRLEN,
+			 "%s: unsupported link type %s (%d): tcpstate reads Ethernet, "
+			 "Linux cooked (SLL, SLL2), raw IP and BSD loopback",
+			 in->name, dlt_name(in->linktype), in->linktype);
+		return -1;
+	}
+	if (!filter || !*filter)
+		return 0;
+	if (pcap_compile(in->p, &prog, filter, 1, netmask) != 0) {
+		snprintf(err, TRACE_INPUT_ERRLEN, "bad filter expression \"%s\": %s",
+			 filter, pcap_geterr(in->p));
+		return -1;
+	}
+	if (pcap_setfilter(in->p, &prog) != 0) {
+		snprintf(err, TRACE_INPUT_ERRLEN, "%s: cannot set the filter: %s",
+			 in->name, pcap_geterr(in->p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+trace_input *trace_input_open_fp(FILE *fp, const char *name, const char *filter,
+				 char err[TRACE_INPUT_ERRLEN])
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	trace_input *in = input_new(name, err);
+
+	if (!in) {
+		if (fp != stdin)
+			fclose(fp);
+		return NULL;
+	}
+	in->fp = seekable(fp);
+	if (!in->fp) {
+		snprintf(err, TRACE_INPUT_ERRLEN, "%s: out of memory", name);
+		trace_input_close(in);
+		return NULL;
+	}
+	/* Nanoseconds whatever the file holds: libpcap scales µs files up. */
+	in->p = pcap_fopen_offline_with_tstamp_precision(in->fp, PCAP_TSTAMP_PRECISION_NANO, perr);
+	if (!in->p) {
+		/* libpcap leaves the stream to us when it refuses it. */
+		if (in->fp != stdin)
+			fclose(in->fp);
+		in->fp = NULL;
+		if (strstr(perr, "truncated"))
+			snprintf(err, TRACE_INPUT_ERRLEN, "%s: capture file cut short in its header: %s",
+				 name, perr);
+		else
+			snprintf(err, TRACE_INPUT_ERRLEN, "%s: not a pcap or pcapng file: %s", name, perr);
+		trace_input_close(in);
+		return NULL;
+	}
+	in->nano = true;
+	if (input_setup(in, filter, PCAP_NETMASK_UNKNOWN, err) != 0) {
+		trace_input_close(in);
+		return NULL;
+	}
+	return in;
+}
+
+trace_input *trace_input_open_file(const char *path, const char *filter,
+				   char err[TRACE_INPUT_ERRLEN])
+{
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0)
+		return trace_input_open_fp(stdin, "standard input", filter, err);
+	fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(err, TRACE_INPUT_ERRLEN, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	return trace_input_open_fp(fp, path, filter, err);
+}
+
+/* pcap_activate's failures, as what the user has to do about them. */
+static void activate_error(pcap_t *p, int rc, const char *iface, char *err)
+{
+	const char *detail = pcap_geterr(p);
+
+	if (!detail || !*detail)
+		detail = pcap_statustostr(rc);
+	switch (rc) {
+	case PCAP_ERROR_PERM_DENIED:
+	case PCAP_ERROR_PROMISC_PERM_DENIED:
+		snprintf(err, TRACE_INPUT_ERRLEN,
+			 "capturing on %s needs CAP_NET_RAW (run as root or grant it)", iface);
+		return;
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		snprintf(err, TRACE_INPUT_ERRLEN, "no such interface: %s (%s)", iface, detail);
+		return;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		snprintf(err, TRACE_INPUT_ERRLEN, "interface %s is not up", iface);
+		return;
+	default:
+		snprintf(err, TRACE_INPUT_ERRLEN, "cannot capture on %s: %s", iface, detail);
+		return;
+	}
+}
+
+trace_input *trace_input_open_live(const char *iface, const char *filter,
+				   char err[TRACE_INPUT_ERRLEN])
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	bpf_u_int32 net, mask;
+	trace_input *in = input_new(iface, err);
+	int rc;
+
+	if (!in)
+		return NULL;
+	in->p = pcap_create(iface, perr);
+	if (!in->p) {
+		snprintf(err, TRACE_INPUT_ERRLEN, "cannot capture on %s: %s", iface, perr);
+		trace_input_close(in);
+		return NULL;
+	}
+	pcap_set_snaplen(in->p, LIVE_SNAPLEN);
+	pcap_set_promisc(in->p, 0);
+	pcap_set_timeout(in->p, LIVE_TIMEOUT_MS);
+	/* The ladder of a live connection should move as it does, not when
+	 * the kernel's buffer block fills. */
+	pcap_set_immediate_mode(in->p, 1);
+	/* Not every platform has ns timestamps; µs are kept if refused. */
+	(void)pcap_set_tstamp_precision(in->p, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(in->p);
+	if (rc < 0) {
+		activate_error(in->p, rc, iface, err);
+		trace_input_close(in);
+		return NULL;
+	}
+	in->nano = pcap_get_tstamp_precision(in->p) == PCAP_TSTAMP_PRECISION_NANO;
+	/* The netmask only matters for "broadcast" in a filter. */
+	if (pcap_lookupnet(iface, &net, &mask, perr) != 0)
+		mask = PCAP_NETMASK_UNKNOWN;
+	if (input_setup(in, filter, mask, err) != 0) {
+		trace_input_close(in);
+		return NULL;
+	}
+	return in;
+}
+
+void trace_input_close(trace_input *in)
+{
+	if (!in)
+		return;
+	if (in->p)
+		pcap_close(in->p); /* closes in->fp too (never stdin) */
+	free(in->name);
+	free(in);
+}
+
+char *trace_input_join_filter(int nwords, char *const words[])
+{
+	size_t len = 0;
+	char *s, *e;
+
+	if (nwords <= 0)
+		return NULL;
+	for (int i = 0; i < nwords; i++)
+		len += strlen(words[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	e = s;
+	for (int i = 0; i < nwords; i++) {
+		size_t n = strlen(words[i]);
+
+		memcpy(e, words[i], n);
+		e += n;
+		*e++ = ' ';
+	}
+	e[-1] = '\0';
+	return s;
+}
+
+void trace_input_count_limit(trace_input *in, uint64_t n)
+{
+	in->limit = n;
+}
+
+/* ---- Reading ---- */
+
+static void read_error(trace_input *in)
+{
+	const char *what = pcap_geterr(in->p);
+
+	if (!in->fp)
+		snprintf(in->err, sizeof in->err, "%s: capture failed: %s", in->name, what);
+	else if (in->rec_start >= 0)
+		snprintf(in->err, sizeof in->err,
+			 "%s: bad record at byte offset %lld (after %llu good records): %s",
+			 in->name, (long long)in->rec_start,
+			 (unsigned long long)in->st.packets, what);
+	else
+		snprintf(in->err, sizeof in->err, "%s: bad record after %llu good records: %s",
+			 in->name, (unsigned long long)in->st.packets, what);
+}
+
+static void count(trace_input *in, trace_decode_result r, const char *why)
+{
+	switch (r) {
+	case TRACE_DEC_NOT_TCP:
+		in->st.not_tcp++;
+		return;
+	case TRACE_DEC_FRAGMENT:
+		in->st.fragments++;
+		return;
+	case TRACE_DEC_MALFORMED:
+	default:
+		if (in->st.nreasons < TRACE_INPUT_REASONS) {
+			in->st.reasons[in->st.nreasons].index = in->st.packets;
+			in->st.reasons[in->st.nreasons].why = why;
+			in->st.nreasons++;
+		}
+		in->st.malformed++;
+		return;
+	}
+}
+
+int trace_input_next(trace_input *in, trace_pkt *pkt)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	const char *why;
+
+	for (;;) {
+		trace_decode_result r;
+		int rc;
+
+		if (in->stop || (in->limit && in->st.packets >= in->limit))
+			return 0;
+		/* Where the next record starts, should it turn out bad: the
+		 * position after a failed read is somewhere inside it. */
+		if (in->fp)
+			in->rec_start = ftello(in->fp);
+		rc = pcap_next_ex(in->p, &h, &data);
+		if (rc == 0)
+			continue; /* live: the timeout passed with nothing */
+		if (rc == PCAP_ERROR_BREAK)
+			return 0; /* end of file, or trace_input_breakloop */
+		if (rc != 1) {
+			read_error(in);
+			return -1;
+		}
+		in->st.packets++;
+		r = trace_decode(in->linktype, data, h->caplen, h->len, pkt, &why);
+		if (r != TRACE_DEC_TCP) {
+			count(in, r, why);
+			continue;
+		}
+		in->st.tcp++;
+		in->st.truncated += pkt->truncated;
+		pkt->index = in->st.packets;
+		pkt->ts = (uint64_t)h->ts.tv_sec * 1000000000u +
+			  (uint64_t)h->ts.tv_usec * (in->nano ? 1u : 1000u);
+		return 1;
+	}
+}
+
+void trace_input_breakloop(trace_input *in)
+{
+	in->stop = 1;
+	pcap_breakloop(in->p);
+}
+
+const char *trace_input_error(const trace_input *in)
+{
+	return in->err;
+}
+
+void trace_input_get_stats(trace_input *in, trace_input_stats *st)
+{
+	struct pcap_stat ps;
+
+	if (!in->fp && pcap_stats(in->p, &ps) == 0)
+		in->st.dropped = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+	*st = in->st;
+}
+
+int trace_input_linktype(const trace_input *in)
+{
+	return in->linktype;
+}
+
+const char *trace_input_linktype_name(const trace_input *in)
+{
+	return dlt_name(in->linktype);
+}

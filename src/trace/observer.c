@@ -1,0 +1,255 @@
+/* The observer: packets in capture order -> connections, shadow
+ * endpoints, labels, and the per-segment and per-connection callbacks.
+ * See observer.h. */
+#include "trace/observer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/flow.h"
+#include "trace/label.h"
+#include "trace/shadow.h"
+#include "trace/zeek.h"
+
+struct trace_obs {
+	trace_obs_config cfg;
+	flow_table *flows;
+	uint64_t next_id;
+	uint64_t now;           /* latest capture time seen */
+	uint64_t next_sweep;    /* when TIME_WAITs are next checked */
+	uint64_t packets, peak_active;
+};
+
+void trace_obs_config_default(trace_obs_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->msl = 30ull * 1000000000ull; /* 2*MSL = 60 s, Linux's TIME_WAIT */
+	cfg->initial_buckets = 4096;
+}
+
+trace_obs *trace_obs_new(const trace_obs_config *cfg)
+{
+	trace_obs *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	if (cfg)
+		o->cfg = *cfg;
+	else
+		trace_obs_config_default(&o->cfg);
+	o->flows = flow_new(o->cfg.initial_buckets);
+	if (!o->flows) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+void trace_obs_free(trace_obs *o)
+{
+	if (!o)
+		return;
+	flow_free(o->flows);
+	free(o);
+}
+
+/* The record of a connection that ended (or that the capture ended). */
+static void emit_record(trace_obs *o, trace_conn *c)
+{
+	if (!o->cfg.on_conn)
+		return;
+	trace_conn_record r;
+	memset(&r, 0, sizeof r);
+	r.conn = (uint64_t)c->id + 1;
+	flow_endpoints(o->flows, c, r.ep);
+	r.midstream = c->midstream;
+	r.first_ts = c->first_ts;
+	r.last_ts = c->last_ts;
+	for (int i = 0; i < 2; i++) {
+		r.nstates[i] = (uint8_t)shadow_states(&c->side[i], r.states[i]);
+		r.packets[i] = c->side[i].packets;
+		r.bytes[i] = c->side[i].bytes;
+		r.retransmits[i] = c->side[i].retrans;
+	}
+	static const int closed_by[] = { -1, TRACE_CLIENT, TRACE_SERVER, 2 };
+	r.closed_by = closed_by[c->closed_first];
+	r.reset = c->reset;
+	r.reset_by = c->reset_by;
+	if (r.closed_by < 0 && c->reset)
+		r.closed_by = c->reset_by;
+	memcpy(r.zeek_history, c->zeek.letters, sizeof c->zeek.letters);
+	r.zeek_history[sizeof c->zeek.letters] = '\0';
+	r.zeek_state = zeek_conn_state(&c->zeek);
+	o->cfg.on_conn(o->cfg.user, &r);
+}
+
+static void end_conn(trace_obs *o, trace_conn *c)
+{
+	emit_record(o, c);
+	flow_del(o->flows, c);
+}
+
+static void expire_one(void *user, trace_conn *c)
+{
+	trace_obs *o = user;
+	if (shadow_expire(c, o->now, 2 * o->cfg.msl) && shadow_over(c))
+		end_conn(o, c);
+}
+
+/* TIME_WAIT lasts 2*MSL of capture time; checking every MSL costs one
+ * pass over the table per MSL of capture, nothing per packet. */
+static void sweep(trace_obs *o)
+{
+	if (o->now < o->next_sweep)
+		return;
+	flow_each(o->flows, expire_one, o);
+	o->next_sweep = o->now + o->cfg.msl;
+}
+
+/* A connection's first packet.  A SYN,ACK first means its SYN was missed:
+ * the receiver is the client. */
+static trace_conn *start_conn(trace_obs *o, const trace_pkt *p, int *from)
+{
+	trace_conn *c;
+	if ((p->seg.flags & (TCPS_SYN | TCPS_ACK)) == (TCPS_SYN | TCPS_ACK)) {
+		trace_pkt rev = *p;
+		memcpy(rev.src, p->dst, 16);
+		memcpy(rev.dst, p->src, 16);
+		rev.seg.sport = p->seg.dport;
+		rev.seg.dport = p->seg.sport;
+		c = flow_add(o->flows, &rev);
+		*from = TRACE_SERVER;
+	} else {
+		c = flow_add(o->flows, p);
+		*from = TRACE_CLIENT;
+	}
+	if (!c)
+		return NULL;
+	c->id = (uint32_t)o->next_id++;
+	c->first_ts = c->last_ts = p->ts;
+	if (*from == TRACE_SERVER) {
+		/* The client's SYN is implied by the SYN,ACK it answers. */
+		trace_side *cl = &c->side[TRACE_CLIENT];
+		c->midstream = 1;
+		cl->active = 1;
+		cl->isn = p->seg.ack - 1;
+		cl->nxt = p->seg.ack;
+		cl->flags = SIDE_SYN_SENT;
+		cl->state = TCPS_SYN_SENT;
+		cl->hist = TCPS_SYN_SENT;
+		cl->nstates = 1;
+		c->side[TRACE_SERVER].state = TCPS_LISTEN;
+		c->side[TRACE_SERVER].hist = TCPS_LISTEN;
+		c->side[TRACE_SERVER].nstates = 1;
+	} else {
+		shadow_start(c, p);
+	}
+	size_t active = flow_count(o->flows);
+	if (active > o->peak_active)
+		o->peak_active = active;
+	return c;
+}
+
+static void emit_segment(trace_obs *o, trace_conn *c, int from, const trace_pkt *p, trace_label label,
+			 const shadow_out *so, bool first)
+{
+	if (!o->cfg.on_segment)
+		return;
+	trace_endpoint ep[2];
+	flow_endpoints(o->flows, c, ep);
+	const trace_side *s = &c->side[from], *r = &c->side[!from];
+	trace_seg_event ev = {
+		.conn = (uint64_t)c->id + 1,
+		.ts = p->ts,
+		.rel_ts = p->ts - c->first_ts,
+		.from = from,
+		.pkt = p,
+		.rel_seq = p->seg.seq - s->isn,
+		.rel_ack = (p->seg.flags & TCPS_ACK) ? p->seg.ack - r->isn : 0,
+		.win = (p->seg.flags & TCPS_SYN) ? p->seg.wnd : (uint32_t)p->seg.wnd << s->wscale,
+		.label = label,
+		.state = { (tcps_state)c->side[0].state, (tcps_state)c->side[1].state },
+		.revised = { so->revised[0], so->revised[1] },
+		.first_of_conn = first,
+		.ep = ep,
+	};
+	o->cfg.on_segment(o->cfg.user, &ev);
+}
+
+int trace_obs_packet(trace_obs *o, const trace_pkt *p)
+{
+	o->packets++;
+	if (p->ts > o->now)
+		o->now = p->ts;
+	sweep(o);
+
+	int from = TRACE_CLIENT;
+	trace_conn *c = flow_find(o->flows, p, &from);
+	if (c && shadow_expire(c, p->ts, 2 * o->cfg.msl) && shadow_over(c)) {
+		end_conn(o, c);
+		c = NULL;
+	}
+	if (c && shadow_is_new_connection(c, from, p)) {
+		end_conn(o, c); /* 4-tuple reuse: the old incarnation is over */
+		c = NULL;
+	}
+	bool first = !c;
+	if (!c && !(c = start_conn(o, p, &from)))
+		return -1;
+
+	trace_label label = label_for(c, from, p);
+	if (label == TRACE_L_RETRANSMISSION && c->side[from].retrans < UINT16_MAX)
+		c->side[from].retrans++;
+	shadow_out so;
+	memset(&so, 0, sizeof so);
+	shadow_segment(c, from, p, &so);
+	zeek_observe(&c->zeek, from == TRACE_CLIENT, &p->seg, label == TRACE_L_RETRANSMISSION,
+		     p->seg.wnd == 0 && !(p->seg.flags & (TCPS_SYN | TCPS_RST)));
+	if (p->ts > c->last_ts)
+		c->last_ts = p->ts;
+	emit_segment(o, c, from, p, label, &so, first);
+	if (shadow_over(c))
+		end_conn(o, c);
+	return 0;
+}
+
+typedef struct pending {
+	trace_conn **conns;
+	size_t n;
+} pending;
+
+static void collect(void *user, trace_conn *c)
+{
+	pending *pd = user;
+	pd->conns[pd->n++] = c;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	uint32_t x = (*(trace_conn *const *)a)->id, y = (*(trace_conn *const *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* The records of the connections still open, in connection order. */
+void trace_obs_finish(trace_obs *o)
+{
+	pending pd = { malloc((flow_count(o->flows) + 1) * sizeof(trace_conn *)), 0 };
+	if (!pd.conns)
+		return;
+	flow_each(o->flows, collect, &pd);
+	qsort(pd.conns, pd.n, sizeof *pd.conns, by_id);
+	for (size_t i = 0; i < pd.n; i++) {
+		shadow_expire(pd.conns[i], o->now, 2 * o->cfg.msl);
+		end_conn(o, pd.conns[i]);
+	}
+	free(pd.conns);
+}
+
+void trace_obs_get_stats(const trace_obs *o, trace_obs_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->packets = o->packets;
+	st->connections = o->next_id;
+	st->active = flow_count(o->flows);
+	st->peak_active = o->peak_active;
+	st->bytes_per_conn = flow_bytes_per_conn(o->flows);
+}

@@ -1,0 +1,124 @@
+/* The observer: the state machine of src/core run in the shadow of both
+ * endpoints of every connection in a capture.
+ *
+ * Feed it packets in capture order (trace_obs_packet); it calls back with
+ * one event per segment (the states of both sides after it, its label) and
+ * one record per connection when the connection ends, is replaced by a new
+ * one on the same 4-tuple, or when the capture ends (trace_obs_finish).
+ *
+ * What an endpoint sent is certain.  What it received is inferred the
+ * moment the segment is seen (as the seed's diagram draws it), confirmed
+ * when the receiver acknowledges it, and revised when the receiver's or the
+ * sender's later behaviour contradicts it: the SYN sent again with no
+ * SYN,ACK in between never arrived (the server is still in LISTEN); the
+ * SYN,ACK sent again after the client's ACK means that ACK never arrived
+ * (the server is still in SYN_RCVD).
+ */
+#ifndef TCPS_TRACE_OBSERVER_H
+#define TCPS_TRACE_OBSERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcpstate/state.h"
+#include "trace/packet.h"
+
+enum { TRACE_CLIENT = 0, TRACE_SERVER = 1 };
+
+/* Segment labels (DESIGN.md): the strings are the contract. */
+typedef enum trace_label {
+	TRACE_L_HANDSHAKE_1, TRACE_L_HANDSHAKE_2, TRACE_L_HANDSHAKE_3,
+	TRACE_L_DATA, TRACE_L_ACK,
+	TRACE_L_CLOSE_1, TRACE_L_CLOSE_2, TRACE_L_CLOSE_3, TRACE_L_CLOSE_4,
+	TRACE_L_CLOSE_SIMULTANEOUS, /* a FIN crossing the peer's FIN */
+	TRACE_L_RETRANSMISSION, TRACE_L_RESET, TRACE_L_KEEPALIVE,
+	TRACE_L_WINDOW_UPDATE, TRACE_L_ZERO_WINDOW, TRACE_L_WINDOW_PROBE,
+	TRACE_L_OUT_OF_ORDER,
+	TRACE_L_OTHER,             /* e.g. a RST answering nothing we track */
+	TRACE_NLABELS
+} trace_label;
+
+/* "handshake 1/3", "data", ... */
+const char *trace_label_name(trace_label l);
+
+/* Diagnosis codes (DESIGN.md; the names are the contract). */
+typedef enum trace_diag_code {
+	TRACE_D_SYN_UNANSWERED,
+	TRACE_D_HANDSHAKE_INCOMPLETE,
+	TRACE_D_TIME_WAIT_ACCUMULATION,
+	TRACE_D_CLOSE_WAIT_STUCK,
+	TRACE_D_RESET_ESTABLISHED,
+	TRACE_D_CONNECTION_REFUSED,
+	TRACE_NDIAGS
+} trace_diag_code;
+
+const char *trace_diag_name(trace_diag_code d);
+
+typedef struct trace_endpoint {
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port;
+} trace_endpoint;
+
+/* One segment, as the ladder and the JSON "segment" record need it. */
+typedef struct trace_seg_event {
+	uint64_t conn;              /* connection number, from 1 */
+	uint64_t ts;                /* ns since the epoch */
+	uint64_t rel_ts;            /* ns since the connection's first packet */
+	int from;                   /* TRACE_CLIENT or TRACE_SERVER */
+	const trace_pkt *pkt;
+	uint32_t rel_seq, rel_ack;  /* relative to each side's ISN, as tcpdump */
+	uint32_t win;               /* the window the sender offers, scaled */
+	trace_label label;
+	bool also_ack;              /* a close or handshake label that also acks */
+	tcps_state state[2];        /* client, server: after this segment */
+	bool revised[2];            /* this segment changed an earlier inference */
+	bool first_of_conn;         /* the connection's first segment */
+	const trace_endpoint *ep;   /* [2]: client, server */
+} trace_seg_event;
+
+/* One connection, as the "connection" record and the summary need it. */
+typedef struct trace_conn_record {
+	uint64_t conn;
+	trace_endpoint ep[2];       /* client, server */
+	bool midstream;             /* the capture started after its SYN */
+	uint64_t first_ts, last_ts;
+	tcps_state states[2][16];   /* each side's states, in order */
+	uint8_t nstates[2];
+	uint64_t packets[2], bytes[2]; /* per sender: segments, payload bytes */
+	uint32_t retransmits[2];
+	int closed_by;              /* TRACE_CLIENT, TRACE_SERVER, -1 none, 2 both */
+	bool reset;                 /* ended by a RST */
+	int reset_by;               /* who sent it */
+	char zeek_history[24];      /* Zeek's history letters */
+	const char *zeek_state;     /* Zeek's conn_state: "SF", "S0", "REJ", ... */
+} trace_conn_record;
+
+typedef void trace_seg_fn(void *user, const trace_seg_event *ev);
+typedef void trace_conn_fn(void *user, const trace_conn_record *rec);
+
+typedef struct trace_obs_config {
+	uint64_t msl;               /* TIME_WAIT lasts 2*msl of capture time (default 30 s) */
+	uint32_t initial_buckets;   /* flow table size hint (default 4096) */
+	trace_seg_fn *on_segment;   /* may be NULL (--summary) */
+	trace_conn_fn *on_conn;
+	void *user;
+} trace_obs_config;
+
+typedef struct trace_obs trace_obs;
+
+void trace_obs_config_default(trace_obs_config *cfg);
+trace_obs *trace_obs_new(const trace_obs_config *cfg);
+void trace_obs_free(trace_obs *o);
+/* Feeds one packet; returns 0, or -1 when out of memory. */
+int trace_obs_packet(trace_obs *o, const trace_pkt *p);
+/* The capture ended: emits the record of every connection still open. */
+void trace_obs_finish(trace_obs *o);
+
+typedef struct trace_obs_stats {
+	uint64_t packets, connections, active, peak_active;
+	uint64_t bytes_per_conn;    /* memory one tracked connection takes */
+} trace_obs_stats;
+void trace_obs_get_stats(const trace_obs *o, trace_obs_stats *st);
+
+#endif

@@ -1,0 +1,361 @@
+/* Shadow endpoints: see shadow.h and observer.h.  Every state change is
+ * a row of the state table (src/core/state_table.c), looked up with the
+ * event the capture shows. */
+#include "trace/shadow.h"
+
+#include "core/seq.h"
+
+static tcps_state state(const trace_side *s)
+{
+	return (tcps_state)s->state;
+}
+
+static void push(trace_side *s, tcps_state to)
+{
+	s->state = (uint8_t)to;
+	if (s->nstates == 16) /* full: the latest state replaces the last */
+		s->nstates--;
+	s->hist &= ~(0xfull << (4 * s->nstates));
+	s->hist |= (uint64_t)to << (4 * s->nstates);
+	s->nstates++;
+}
+
+static void reset_history(trace_side *s, tcps_state first)
+{
+	s->hist = 0;
+	s->nstates = 0;
+	push(s, first);
+}
+
+/* The origin decides where a RST in SYN_RCVD leads (§3.10.7.4). */
+static tcps_origin origin(const trace_side *s)
+{
+	return s->active ? TCPS_ORIGIN_ACTIVE : TCPS_ORIGIN_PASSIVE;
+}
+
+static bool apply(trace_side *s, tcps_event ev, shadow_out *o, int idx)
+{
+	const tcps_transition *t = tcps_transition_find(state(s), ev, origin(s));
+	if (!t)
+		return false;
+	push(s, t->to);
+	o->new_state[idx] = true;
+	return true;
+}
+
+/* Takes back the side's last inferred receipt. */
+static void revert(trace_side *s, shadow_out *o, int idx)
+{
+	if (s->tent == TENT_RCV_FIN)
+		s->flags &= (uint8_t)~SIDE_FIN_RCVD;
+	s->state = s->tent_state;
+	s->nstates = s->tent_nstates;
+	if (s->nstates < 16)
+		s->hist &= (1ull << (4 * s->nstates)) - 1;
+	s->tent = TENT_NONE;
+	o->revised[idx] = o->new_state[idx] = true;
+}
+
+static bool fin_acked_by(const trace_side *fin_side, uint32_t ack)
+{
+	return (fin_side->flags & SIDE_FIN_SENT) && seq_geq(ack, fin_side->nxt);
+}
+
+void shadow_start(trace_conn *c, const trace_pkt *p)
+{
+	const tcps_segment *seg = &p->seg;
+	trace_side *cl = &c->side[TRACE_CLIENT], *sv = &c->side[TRACE_SERVER];
+	cl->active = 1;
+	if ((seg->flags & (TCPS_SYN | TCPS_ACK)) == TCPS_SYN) {
+		reset_history(cl, TCPS_CLOSED);
+		reset_history(sv, TCPS_LISTEN);
+		return;
+	}
+	/* The capture began after the SYN: both sides are taken to be
+	 * synchronized, their sequence numbers counted from here. */
+	c->midstream = 1;
+	reset_history(cl, TCPS_ESTABLISHED);
+	reset_history(sv, TCPS_ESTABLISHED);
+	cl->isn = seg->seq - 1;
+	cl->nxt = seg->seq;
+	cl->flags |= SIDE_SYN_SENT;
+	if (seg->flags & TCPS_ACK) {
+		sv->isn = seg->ack - 1;
+		sv->nxt = seg->ack;
+		sv->flags |= SIDE_SYN_SENT;
+	}
+}
+
+/* ---- what the sender's own segment proves about the sender ---- */
+
+static void sender(trace_conn *c, int from, const tcps_segment *seg, shadow_out *o)
+{
+	trace_side *s = &c->side[from], *r = &c->side[!from];
+	uint8_t f = seg->flags;
+	bool old = (s->flags & SIDE_SYN_SENT) && seq_lt(seg->seq, s->nxt);
+
+	/* Its own SYN or FIN that does not acknowledge the peer's SYN or FIN
+	 * it seemed to have received was sent before that receipt (the two
+	 * crossed): take the receipt back, and replay it after this one. */
+	uint8_t replay = TENT_NONE;
+	uint32_t replay_seq = 0;
+	if ((f & (TCPS_SYN | TCPS_FIN)) && !old && (s->tent == TENT_RCV_SYN || s->tent == TENT_RCV_FIN) &&
+	    (!(f & TCPS_ACK) || seq_leq(seg->ack, s->tent_seq))) {
+		replay = s->tent;
+		replay_seq = s->tent_seq;
+		revert(s, o, from);
+	}
+	/* Its SYN,ACK or FIN again, after the peer's ACK of it seemed to
+	 * arrive: that ACK never did.  Its first SYN,ACK after a bare SYN (a
+	 * simultaneous open) crossed that ACK instead: replay it after. */
+	if (s->tent == TENT_RCV_ACK && old && (f & (TCPS_SYN | TCPS_FIN))) {
+		if ((f & TCPS_SYN) && (f & TCPS_ACK) && !s->synack_sent) {
+			replay = TENT_RCV_ACK;
+			replay_seq = s->tent_seq;
+		}
+		revert(s, o, from);
+	}
+	if ((f & TCPS_SYN) && (f & TCPS_ACK))
+		s->synack_sent = 1;
+	/* Its ACK covers what its last inferred receipt rested on. */
+	if (s->tent && (f & TCPS_ACK) &&
+	    (s->tent == TENT_RCV_ACK || seq_gt(seg->ack, s->tent_seq)))
+		s->tent = TENT_NONE;
+
+	if (f & TCPS_SYN) {
+		if (!(s->flags & SIDE_SYN_SENT)) {
+			s->isn = seg->seq;
+			s->nxt = seg->seq + 1;
+			s->flags |= SIDE_SYN_SENT;
+			if (seg->options & TCPS_OPT_WSCALE) {
+				s->flags |= SIDE_WS;
+				s->wscale = seg->wscale > 14 ? 14 : seg->wscale;
+			}
+		}
+		if (!(f & TCPS_ACK)) {
+			/* A bare SYN: this side opens actively; a side first taken
+			 * for a listener was never one. */
+			if (!s->active && state(s) == TCPS_LISTEN)
+				reset_history(s, TCPS_CLOSED);
+			s->active = 1;
+			if (state(s) == TCPS_CLOSED)
+				apply(s, TCPS_EV_OPEN_ACTIVE, o, from);
+			else if (state(s) == TCPS_LISTEN)
+				apply(s, TCPS_EV_SEND, o, from);
+		} else if (state(s) == TCPS_LISTEN || state(s) == TCPS_SYN_SENT) {
+			apply(s, TCPS_EV_RCV_SYN, o, from); /* a SYN,ACK answers a SYN */
+		}
+		if (f & TCPS_ACK) /* both SYNs seen: scaling is on only if both asked */
+			if (!(s->flags & SIDE_WS) || !(r->flags & SIDE_WS))
+				s->wscale = r->wscale = 0;
+	}
+	if ((f & TCPS_ACK) && !(f & TCPS_SYN)) {
+		/* It acknowledges the peer's SYN,ACK or FIN: it received it,
+		 * whether or not the capture showed that happen. */
+		if (state(s) == TCPS_SYN_SENT && (r->flags & SIDE_SYN_SENT) && seg->ack == r->isn + 1)
+			apply(s, TCPS_EV_RCV_SYN_ACK, o, from);
+		if (fin_acked_by(r, seg->ack) && !(s->flags & SIDE_FIN_RCVD)) {
+			s->flags |= SIDE_FIN_RCVD;
+			apply(s, TCPS_EV_RCV_FIN, o, from);
+		}
+	}
+	if (f & TCPS_ACK) {
+		if (!(s->flags & SIDE_ACK_SENT) || seq_gt(seg->ack, s->ack))
+			s->ack = seg->ack;
+		s->flags |= SIDE_ACK_SENT;
+	}
+	if ((f & TCPS_FIN) && !(s->flags & SIDE_FIN_SENT)) {
+		s->flags |= SIDE_FIN_SENT;
+		apply(s, TCPS_EV_CLOSE, o, from);
+		if (!c->closed_first)
+			c->closed_first = (uint8_t)(from + 1);
+		else if (!fin_acked_by(r, seg->ack))
+			c->closed_first = 3; /* the FINs crossed */
+	}
+	if (f & TCPS_RST) {
+		s->flags |= SIDE_RST_SENT;
+		if (!c->reset) {
+			c->reset = 1;
+			c->reset_by = (uint8_t)from;
+		}
+		if (from == TRACE_SERVER && !(s->flags & SIDE_SYN_SENT) && state(s) <= TCPS_SYN_RCVD) {
+			/* A RST before any SYN,ACK: nothing was listening. */
+			reset_history(s, TCPS_CLOSED);
+			s->tent = TENT_NONE;
+			o->new_state[from] = o->revised[from] = true;
+		} else {
+			apply(s, TCPS_EV_ABORT, o, from);
+		}
+	}
+	if (replay) {
+		tcps_state before = state(s);
+		uint8_t nbefore = s->nstates;
+		static const tcps_event replayed[] = { [TENT_RCV_SYN] = TCPS_EV_RCV_SYN,
+							[TENT_RCV_FIN] = TCPS_EV_RCV_FIN,
+							[TENT_RCV_ACK] = TCPS_EV_RCV_ACK_OF_SYN };
+		if (apply(s, replayed[replay], o, from)) {
+			if (replay == TENT_RCV_FIN)
+				s->flags |= SIDE_FIN_RCVD;
+			s->tent = replay;
+			s->tent_seq = replay_seq;
+			s->tent_state = (uint8_t)before;
+			s->tent_nstates = nbefore;
+		}
+	}
+}
+
+/* ---- what the receiver is inferred to have received ---- */
+
+static bool rst_hits(const trace_side *r, uint32_t sender_nxt, const tcps_segment *seg)
+{
+	switch (state(r)) {
+	case TCPS_CLOSED:
+	case TCPS_LISTEN:
+		return false;
+	case TCPS_SYN_SENT: /* only a RST that acknowledges the SYN */
+		return (seg->flags & TCPS_ACK) && seg->ack == r->isn + 1;
+	default: /* RFC 5961 §3.2: exactly at RCV.NXT (else a challenge ACK) */
+		return seg->seq == sender_nxt || ((r->flags & SIDE_ACK_SENT) && seg->seq == r->ack);
+	}
+}
+
+static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t sender_nxt,
+		     bool control_again, shadow_out *o)
+{
+	int to = !from;
+	trace_side *r = &c->side[to];
+	uint8_t f = seg->flags;
+	if (f & TCPS_RST) {
+		if (rst_hits(r, sender_nxt, seg))
+			apply(r, TCPS_EV_RCV_RST, o, to);
+		return;
+	}
+	tcps_state before = state(r);
+	uint8_t nbefore = r->nstates, kind = TENT_NONE;
+	uint32_t on = 0;
+	bool acks_syn = (f & TCPS_ACK) && (r->flags & SIDE_SYN_SENT) && seg->ack == r->isn + 1;
+	if ((f & TCPS_SYN) && !(f & TCPS_ACK)) {
+		if (!control_again && apply(r, TCPS_EV_RCV_SYN, o, to))
+			kind = TENT_RCV_SYN, on = seg->seq;
+	} else if ((f & TCPS_SYN) && acks_syn) {
+		/* SYN_SENT takes the usual SYN,ACK (not a copy it may already
+		 * have been denied); SYN_RCVD, in a simultaneous open, its ACK. */
+		if (!control_again && apply(r, TCPS_EV_RCV_SYN_ACK, o, to))
+			kind = TENT_RCV_SYN, on = seg->seq;
+		else if (apply(r, TCPS_EV_RCV_ACK_OF_SYN, o, to))
+			kind = TENT_RCV_ACK, on = seg->ack;
+	} else if ((f & TCPS_ACK) && !(f & TCPS_SYN) && state(r) == TCPS_SYN_RCVD &&
+		   (r->flags & SIDE_SYN_SENT) && seq_gt(seg->ack, r->isn)) {
+		if (apply(r, TCPS_EV_RCV_ACK_OF_SYN, o, to))
+			kind = TENT_RCV_ACK, on = seg->ack;
+	}
+	/* The ACK is processed before the FIN (§3.10.7.4 steps five and
+	 * eight): FIN_WAIT_1 passes through FIN_WAIT_2 when both come at once. */
+	if ((f & TCPS_ACK) && fin_acked_by(r, seg->ack) && apply(r, TCPS_EV_RCV_ACK_OF_FIN, o, to))
+		kind = TENT_RCV_ACK, on = seg->ack;
+	if ((f & TCPS_FIN) && !control_again && !(r->flags & SIDE_FIN_RCVD) &&
+	    apply(r, TCPS_EV_RCV_FIN, o, to)) {
+		r->flags |= SIDE_FIN_RCVD;
+		kind = TENT_RCV_FIN, on = seg->seq + seg->len;
+	}
+	if (kind) {
+		r->tent = kind;
+		r->tent_seq = on;
+		r->tent_state = (uint8_t)before;
+		r->tent_nstates = nbefore;
+	}
+}
+
+void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *o)
+{
+	const tcps_segment *seg = &p->seg;
+	trace_side *s = &c->side[from], *r = &c->side[!from];
+	uint32_t seglen = tcps_seg_len(seg);
+	uint32_t nxt_before = s->nxt;
+	bool known = s->flags & SIDE_SYN_SENT;
+
+	/* The same SYN or FIN again while the receiver has not acknowledged
+	 * it: the first copy never arrived, and neither may this one. */
+	bool control_again = false;
+	bool same_kind = (seg->flags & TCPS_FIN) || !(seg->flags & TCPS_ACK) || s->synack_sent;
+	if (known && same_kind && (seg->flags & (TCPS_SYN | TCPS_FIN)) && seq_lt(seg->seq + seg->len, s->nxt)) {
+		control_again = true;
+		uint32_t at = (seg->flags & TCPS_SYN) ? seg->seq : seg->seq + seg->len;
+		if ((r->tent == TENT_RCV_SYN || r->tent == TENT_RCV_FIN) && r->tent_seq == at)
+			revert(r, o, !from);
+	}
+
+	sender(c, from, seg, o);
+	receiver(c, from, seg, nxt_before, control_again, o);
+
+	/* Sequence bookkeeping: SND.MAX, new payload bytes, gaps. */
+	if (s->flags & SIDE_SYN_SENT) {
+		uint32_t d0 = seg->seq + ((seg->flags & TCPS_SYN) ? 1 : 0), d1 = d0 + seg->len;
+		if (!known)
+			s->bytes += seg->len;
+		else if (seq_gt(d1, nxt_before))
+			s->bytes += d1 - seq_max(d0, nxt_before);
+		if (known && seg->len && seq_gt(seg->seq, nxt_before)) {
+			c->gap_side = (uint8_t)from;
+			c->gap_lo = nxt_before;
+			c->gap_hi = seg->seq;
+			c->gap_at = (uint16_t)((p->ts - c->first_ts) / 100000);
+		}
+		uint32_t end = seg->seq + seglen;
+		if (!known || seq_gt(end, s->nxt))
+			s->nxt = end;
+	}
+	if (seg->len)
+		s->flags |= SIDE_DATA_SENT;
+	s->wnd = seg->wnd;
+	if (seg->wnd == 0 && !(seg->flags & (TCPS_SYN | TCPS_RST)))
+		s->flags |= SIDE_ZERO_WND;
+	else
+		s->flags &= (uint8_t)~SIDE_ZERO_WND;
+	s->packets++;
+}
+
+bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl)
+{
+	bool changed = false;
+	if (now < c->last_ts + two_msl)
+		return false;
+	for (int i = 0; i < 2; i++) {
+		shadow_out o = { { false, false }, { false, false } };
+		if (c->side[i].state == TCPS_TIME_WAIT)
+			changed |= apply(&c->side[i], TCPS_EV_TIMEOUT_2MSL, &o, i);
+	}
+	return changed;
+}
+
+bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p)
+{
+	const tcps_segment *seg = &p->seg;
+	if ((seg->flags & (TCPS_SYN | TCPS_ACK | TCPS_RST)) != TCPS_SYN)
+		return false;
+	const trace_side *s = &c->side[from], *peer = &c->side[!from];
+	if ((s->flags & SIDE_SYN_SENT) && seg->seq == s->isn && !c->midstream)
+		return false; /* the same SYN again */
+	if (shadow_over(c) || c->reset || c->midstream)
+		return true;
+	/* A side that opened before opens again once its incarnation ended;
+	 * a side that never sent a SYN is in a simultaneous open, unless the
+	 * peer's incarnation is over (the roles are swapping). */
+	tcps_state st = state(s->flags & SIDE_SYN_SENT ? s : peer);
+	return st == TCPS_CLOSED || st == TCPS_TIME_WAIT;
+}
+
+bool shadow_over(const trace_conn *c)
+{
+	for (int i = 0; i < 2; i++)
+		if (c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN)
+			return false;
+	return true;
+}
+
+unsigned shadow_states(const trace_side *s, tcps_state out[16])
+{
+	for (unsigned i = 0; i < s->nstates; i++)
+		out[i] = (tcps_state)((s->hist >> (4 * i)) & 0xf);
+	return s->nstates;
+}

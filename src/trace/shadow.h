@@ -1,0 +1,35 @@
+/* Shadow endpoints: each side of a connection runs the state table of
+ * src/core on what the capture shows.  A side's own segments are certain
+ * (a SYN,ACK means it received a SYN; a FIN means its user closed; an ACK
+ * of the peer's FIN means it received it); its receipt of the peer's
+ * segments is inferred when they pass, confirmed by its acknowledgment and
+ * taken back when contradicted (observer.h). */
+#ifndef TCPS_TRACE_SHADOW_H
+#define TCPS_TRACE_SHADOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace/observer.h"
+#include "trace/packet.h"
+#include "trace/tconn.h"
+
+typedef struct shadow_out {
+	bool revised[2];   /* an earlier inference about this side was taken back */
+	bool new_state[2]; /* the side's state changed */
+} shadow_out;
+
+/* A connection's first packet, from its client (side 0). */
+void shadow_start(trace_conn *c, const trace_pkt *p);
+/* One segment from side `from`. */
+void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *out);
+/* TIME_WAIT ends 2*MSL after the connection's last packet. */
+bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl);
+/* Whether a SYN from `from` starts a new connection on this 4-tuple. */
+bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p);
+/* Both sides CLOSED (or a refused attempt): nothing more to see. */
+bool shadow_over(const trace_conn *c);
+/* The side's states, oldest first; returns how many. */
+unsigned shadow_states(const trace_side *s, tcps_state out[16]);
+
+#endif

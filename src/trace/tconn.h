@@ -1,0 +1,73 @@
+/* A tracked connection: two shadow endpoints and what the records need.
+ * Kept small (the issue's budget is 200 bytes per tracked connection,
+ * everything included), so counters are narrow where they can be and
+ * IPv6 addresses live outside the entry (flow.c). */
+#ifndef TCPS_TRACE_TCONN_H
+#define TCPS_TRACE_TCONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcpstate/state.h"
+#include "trace/zeek.h"
+
+/* What a shadow endpoint's last inferred transition rests on, so that a
+ * contradiction can take it back (observer.h explains the idea). */
+enum {
+	TENT_NONE,
+	TENT_RCV_SYN,     /* it received the peer's SYN */
+	TENT_RCV_FIN,     /* it received the peer's FIN */
+	TENT_RCV_ACK,     /* it received the peer's ACK of its SYN or FIN */
+};
+
+enum { /* trace_side.flags */
+	SIDE_SYN_SENT = 0x01,   /* sent a SYN: isn is known */
+	SIDE_FIN_SENT = 0x02,
+	SIDE_ACK_SENT = 0x04,   /* ack is meaningful */
+	SIDE_WS = 0x08,         /* offered window scaling in its SYN */
+	SIDE_ZERO_WND = 0x10,   /* its last window was zero */
+	SIDE_RST_SENT = 0x20,
+	SIDE_DATA_SENT = 0x40,
+	SIDE_FIN_RCVD = 0x80,   /* its state counts the peer's FIN as received */
+};
+
+typedef struct trace_side {
+	uint64_t bytes;      /* payload bytes sent */
+	uint64_t hist;       /* states entered, 4 bits each, oldest in the low bits */
+	uint32_t isn;        /* its SYN's sequence number, or its first one */
+	uint32_t nxt;        /* highest sequence number it sent + 1 (its SND.MAX) */
+	uint32_t ack;        /* highest ACK it sent: what it surely received */
+	uint32_t tent_seq;   /* the peer's sequence number a tentative receipt rests on */
+	uint32_t packets;
+	uint16_t wnd;        /* its last window field, unscaled */
+	uint16_t retrans;
+	uint8_t wscale;      /* its shift, once both SYNs showed the option */
+	uint8_t state;       /* tcps_state */
+	uint8_t nstates;     /* entries in hist */
+	uint8_t flags;       /* SIDE_* */
+	uint8_t tent;        /* TENT_* */
+	uint8_t tent_state;  /* its state before the tentative transition */
+	uint8_t tent_nstates;
+	uint8_t active : 1;  /* opened actively: sent a bare SYN */
+	uint8_t synack_sent : 1;
+} trace_side;
+
+typedef struct trace_conn {
+	trace_side side[2];     /* [0] the client (first SYN or first sender) */
+	uint64_t first_ts, last_ts;
+	uint32_t gap_lo, gap_hi;/* a hole in gap_side's sequence space, [lo, hi) */
+	uint32_t id;            /* connection number - 1 */
+	uint32_t next;          /* flow table chain: entry index + 1, 0 ends */
+	uint32_t addr[2];       /* IPv4 addresses as stored, or [0] indexes the IPv6 pair */
+	uint16_t port[2];
+	uint16_t gap_at;        /* when the gap opened: 100 µs ticks after first_ts, wrapping */
+	uint8_t family;
+	uint8_t midstream : 1;
+	uint8_t reset : 1;
+	uint8_t reset_by : 1;
+	uint8_t gap_side : 1;
+	uint8_t closed_first : 2; /* 0 none, 1 client, 2 server, 3 both at once */
+	zeek_hist zeek;
+} trace_conn;
+
+#endif

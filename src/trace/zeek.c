@@ -1,0 +1,509 @@
+/* Zeek's history letters and conn_state (see zeek.h).
+ *
+ * The rules, as Zeek's conn.log documents them and its TCP analyzer
+ * applies them:
+ *
+ * - Letters: s a SYN, h a SYN,ACK, a a pure ACK, d payload, f a FIN, r a
+ *   RST, i FIN and RST together, q SYN with FIN or RST, t payload that is
+ *   a retransmission, g a content gap, w a zero window, ^ the roles were
+ *   flipped; upper case when the originator sent it.  A packet gets at
+ *   most one of s h f r i q a d: the control bits win over payload and
+ *   payload over a bare ACK.  a d i q are recorded once per direction;
+ *   s h f r once, and again only when the sequence number differs from
+ *   the last one of that kind; t g w when their count reaches 1, 10, 100,
+ *   1000.
+ * - Roles: the originator is the first packet's sender, except when that
+ *   packet is not a bare SYN and comes from a port a server would use
+ *   (then the roles flip, and the history starts with ^), or when a SYN
+ *   arrives after the SYN,ACK answering it (flipped there).
+ * - Each endpoint's state: INACTIVE until it sends something; a bare SYN
+ *   makes the originator SYN_SENT (a SYN,ACK: SYN_ACK_SENT); the
+ *   responder's SYN makes both ESTABLISHED; anything else from an
+ *   INACTIVE side makes it PARTIAL (or ESTABLISHED, when it is an ACK and
+ *   the peer already is); a FIN makes it CLOSED and a RST RESET.
+ * - A retransmission is payload that does not move the sender's highest
+ *   sequence number forward.  A content gap is an ACK for bytes never
+ *   seen, counted only while both sides are established (or closed after
+ *   being established); the ACK of a FIN does not count the FIN.
+ * - conn_state follows from the two states at the end (zeek_conn_state).
+ *
+ * Not reproduced: 'c' (bad checksums: the capture decoder does not verify
+ * them), 'x' (Zeek's analysis limits), and the few re-initialisations of
+ * sequence numbers Zeek makes on odd SYNs. */
+#include "trace/zeek.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Zeek's endpoint states. */
+enum { ZS_INACTIVE, ZS_SYN_SENT, ZS_SYN_ACK_SENT, ZS_PARTIAL, ZS_ESTABLISHED, ZS_CLOSED,
+       ZS_RESET };
+
+/* zeek_hist.flags */
+enum {
+	ZF_STARTED = 0x01,      /* the first packet was seen */
+	ZF_SERVER_ORIG = 0x02,  /* Zeek's originator is the observer's server */
+	ZF_PARTIAL = 0x04,      /* no proper SYN opened it (Zeek's is_partial) */
+	ZF_DATA_ORIG = 0x08,    /* the originator sent payload */
+	ZF_DATA_RESP = 0x10,    /* the responder sent payload */
+};
+
+/* zeek_end.seen: one bit per once-only letter kind. */
+enum { SEEN_SYN = 0x01, SEEN_FIN = 0x02, SEEN_RST = 0x04, SEEN_DATA = 0x08, SEEN_ACK = 0x10,
+       SEEN_FIN_RST = 0x20, SEEN_MULTI = 0x40 };
+
+/* The letters counted on a logarithmic scale, and their counters. */
+enum { CNT_REXMIT, CNT_GAP, CNT_ZERO_WIN, NCOUNTERS };
+#define COUNT_MAX 4095u
+
+/* Sequence numbers farther than this from the last one are not trusted
+ * on a SYN or RST (Zeek's limit). */
+#define TOO_FAR 1048576
+
+/* Ports Zeek's default scripts register for their analyzers
+ * (likely_server_ports, TCP only), sorted. */
+static const uint16_t server_ports[] = {
+	21, 22, 25, 53, 79, 80, 81, 88, 110, 135, 139, 143, 389, 443, 445, 502, 563,
+	585, 587, 614, 631, 636, 989, 990, 992, 993, 995, 1080, 1434, 1883, 2811, 3128,
+	3268, 3306, 3389, 5222, 5223, 5269, 5432, 6379, 6666, 6667, 6668, 6669, 8000,
+	8080, 8888, 20000,
+};
+
+static int cmp_port(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static bool likely_server(uint16_t port)
+{
+	return bsearch(&port, server_ports, sizeof server_ports / sizeof server_ports[0],
+		       sizeof server_ports[0], cmp_port) != NULL;
+}
+
+static int32_t seq_diff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+/* ---- letters ---- */
+
+static void add_letter(zeek_hist *h, char c)
+{
+	size_t n = strlen(h->letters);
+	/* A history longer than the buffer loses its tail: rare, and the
+	 * beginning says more about how the connection went. */
+	if (n + 1 < sizeof h->letters) {
+		h->letters[n] = c;
+		h->letters[n + 1] = '\0';
+	}
+}
+
+static char role_case(char upper, int role)
+{
+	return role == 0 ? upper : (char)(upper - 'A' + 'a');
+}
+
+/* Records a once-only letter; returns whether that kind was seen before. */
+static bool once(zeek_hist *h, int role, uint8_t kind, char upper)
+{
+	if (h->end[role].seen & kind)
+		return true;
+	h->end[role].seen |= kind;
+	add_letter(h, role_case(upper, role));
+	return false;
+}
+
+/* The 12-bit counters, packed two to three bytes. */
+static unsigned count_get(const zeek_hist *h, unsigned i)
+{
+	const uint8_t *b = h->count + i / 2 * 3;
+	return i % 2 ? (unsigned)(b[1] >> 4) | (unsigned)b[2] << 4
+		     : (unsigned)b[0] | (unsigned)(b[1] & 0x0f) << 8;
+}
+
+static void count_set(zeek_hist *h, unsigned i, unsigned v)
+{
+	uint8_t *b = h->count + i / 2 * 3;
+	if (i % 2) {
+		b[1] = (uint8_t)((b[1] & 0x0f) | (v & 0x0f) << 4);
+		b[2] = (uint8_t)(v >> 4);
+	} else {
+		b[0] = (uint8_t)v;
+		b[1] = (uint8_t)((b[1] & 0xf0) | (v >> 8 & 0x0f));
+	}
+}
+
+/* Counts one event for the side in `role`; its letter goes into the
+ * history at the 1st, 10th, 100th and 1000th. */
+static void count_event(zeek_hist *h, int role, unsigned kind, char upper)
+{
+	unsigned i = (unsigned)role * NCOUNTERS + kind;
+	unsigned v = count_get(h, i);
+	if (v >= COUNT_MAX)
+		return;
+	count_set(h, i, ++v);
+	if (v == 1 || v == 10 || v == 100 || v == 1000)
+		add_letter(h, role_case(upper, role));
+}
+
+/* ---- roles and states ---- */
+
+static void set_state(zeek_end *e, unsigned s)
+{
+	if (e->state != s) {
+		e->prev = e->state;
+		e->state = s & 7;
+	}
+}
+
+/* Zeek swaps its two endpoints; what was seen stays with the role (Zeek
+ * keeps those bits in the connection), everything else moves. */
+static void flip(zeek_hist *h)
+{
+	zeek_end t = h->end[0];
+	h->end[0] = h->end[1];
+	h->end[1] = t;
+	uint8_t s = h->end[0].seen;
+	h->end[0].seen = h->end[1].seen;
+	h->end[1].seen = s;
+	for (unsigned k = 0; k < NCOUNTERS; k++) {
+		unsigned a = count_get(h, k), b = count_get(h, NCOUNTERS + k);
+		count_set(h, k, b);
+		count_set(h, NCOUNTERS + k, a);
+	}
+	uint8_t data = h->flags & (ZF_DATA_ORIG | ZF_DATA_RESP);
+	h->flags &= (uint8_t)~(ZF_DATA_ORIG | ZF_DATA_RESP | ZF_PARTIAL);
+	if (data & ZF_DATA_ORIG)
+		h->flags |= ZF_DATA_RESP;
+	if (data & ZF_DATA_RESP)
+		h->flags |= ZF_DATA_ORIG;
+	h->flags ^= ZF_SERVER_ORIG;
+	add_letter(h, '^');
+}
+
+/* The connection's first packet: who originated it. */
+static void start(zeek_hist *h, bool from_client, const tcps_segment *s)
+{
+	h->flags |= ZF_STARTED;
+	if (!from_client)
+		h->flags |= ZF_SERVER_ORIG;
+	bool bare_syn = (s->flags & TCPS_SYN) && !(s->flags & TCPS_ACK);
+	if (bare_syn || !likely_server(s->sport))
+		return;
+	/* Both ports plausible: believe the lower one is the server, but
+	 * never on a SYN,ACK (stealth scans send those). */
+	if (!likely_server(s->dport) || (!(s->flags & TCPS_SYN) && s->sport < s->dport))
+		flip(h);
+}
+
+/* Zeek's partial flag: set by the first packet of each side that is not a
+ * proper opening. */
+static void note_partial(zeek_hist *h, int role, const tcps_segment *s)
+{
+	const zeek_end *e = &h->end[role];
+	if (e->known)
+		return;
+	bool syn = s->flags & TCPS_SYN, ack = s->flags & TCPS_ACK;
+	if (role == 0 && (!syn || ack))
+		h->flags |= ZF_PARTIAL;
+	else if (role == 0)
+		h->flags &= (uint8_t)~ZF_PARTIAL;
+	else if (!syn)
+		h->flags |= ZF_PARTIAL;
+}
+
+/* Where an endpoint's sequence numbers start, the first time it sends,
+ * and again when a SYN says it started over. */
+static void init_end(zeek_end *e, const tcps_segment *s, uint32_t end)
+{
+	bool syn = s->flags & TCPS_SYN;
+	bool reinit;
+	switch (e->state) {
+	case ZS_INACTIVE:
+		reinit = true;
+		break;
+	case ZS_PARTIAL:
+	case ZS_ESTABLISHED:
+		reinit = syn;
+		break;
+	case ZS_RESET:
+		reinit = syn && e->prev == ZS_INACTIVE;
+		break;
+	default:
+		reinit = false;
+	}
+	if (!reinit)
+		return;
+	if (syn) {
+		e->last_seq = end;
+		e->deliv = s->seq + 1;
+	} else {
+		/* As if a SYN had come just before: this packet is new. */
+		e->last_seq = s->seq;
+		e->deliv = s->seq;
+	}
+	e->known = 1;
+}
+
+static void history(zeek_hist *h, int role, const tcps_segment *s, uint32_t seq_end)
+{
+	zeek_end *e = &h->end[role];
+	bool syn = s->flags & TCPS_SYN, fin = s->flags & TCPS_FIN, rst = s->flags & TCPS_RST;
+	int bits = syn + fin + rst;
+	if (bits > 1) {
+		if (fin && rst)
+			once(h, role, SEEN_FIN_RST, 'I');
+		else
+			once(h, role, SEEN_MULTI, 'Q');
+		return;
+	}
+	if (bits == 1) {
+		/* A FIN's place is after its payload; a SYN's and RST's, before. */
+		uint16_t at = (uint16_t)(fin ? seq_end : s->seq);
+		uint8_t kind = syn ? SEEN_SYN : fin ? SEEN_FIN : SEEN_RST;
+		char upper = syn ? ((s->flags & TCPS_ACK) ? 'H' : 'S') : fin ? 'F' : 'R';
+		if (once(h, role, kind, upper) && at != e->ctl_seq)
+			add_letter(h, role_case(upper, role));
+		e->ctl_seq = at;
+		return;
+	}
+	if (s->len)
+		once(h, role, SEEN_DATA, 'D');
+	else if (s->flags & TCPS_ACK)
+		once(h, role, SEEN_ACK, 'A');
+}
+
+/* The highest sequence number moves forward, or the payload was sent
+ * before: a retransmission. */
+static void advance(zeek_hist *h, int role, const tcps_segment *s, uint32_t end)
+{
+	zeek_end *e = &h->end[role];
+	int32_t d = seq_diff(end, e->last_seq);
+	if ((s->flags & (TCPS_SYN | TCPS_RST)) && (d > TOO_FAR || d < -TOO_FAR))
+		return;
+	if (e->state == ZS_RESET)
+		return; /* nothing it sends after a RST is trusted */
+	if (d > 0)
+		e->last_seq = end;
+	else if (s->len)
+		count_event(h, role, CNT_REXMIT, 'T');
+}
+
+static void step_inactive(zeek_hist *h, int role, const tcps_segment *s)
+{
+	bool syn = s->flags & TCPS_SYN, ack = s->flags & TCPS_ACK;
+	zeek_end *e = &h->end[role], *p = &h->end[!role];
+	if (syn && role == 0) {
+		set_state(e, ack ? ZS_SYN_ACK_SENT : ZS_SYN_SENT);
+	} else if (syn) {
+		if (!ack && p->state == ZS_SYN_ACK_SENT) {
+			/* The SYN after its SYN,ACK: the capture saw them in the
+			 * wrong order, and this side is the originator. */
+			h->flags &= (uint8_t)~ZF_PARTIAL;
+			flip(h);
+			role = 0;
+			e = &h->end[0];
+			p = &h->end[1];
+			set_state(p, ZS_ESTABLISHED);
+		}
+		if (p->state == ZS_SYN_SENT)
+			set_state(p, ZS_ESTABLISHED);
+		set_state(e, ZS_ESTABLISHED);
+	}
+	if (s->flags & TCPS_FIN)
+		set_state(e, ZS_CLOSED);
+	if (s->flags & TCPS_RST)
+		set_state(e, ZS_RESET);
+	if (e->state != ZS_INACTIVE)
+		return;
+	/* Some stacks ACK a SYN before answering it: not a partial connection. */
+	if (role == 1 && !s->len && h->end[0].state == ZS_SYN_SENT)
+		return;
+	if (ack && p->state == ZS_ESTABLISHED) {
+		/* A SYN,ACK and now its ACK: the SYN was missed, nothing more. */
+		set_state(e, ZS_ESTABLISHED);
+		h->flags &= (uint8_t)~ZF_PARTIAL;
+	} else {
+		set_state(e, ZS_PARTIAL);
+	}
+}
+
+static void step(zeek_hist *h, int role, const tcps_segment *s)
+{
+	zeek_end *e = &h->end[role], *p = &h->end[!role];
+	bool fin = s->flags & TCPS_FIN, rst = s->flags & TCPS_RST;
+	switch (e->state) {
+	case ZS_INACTIVE:
+		step_inactive(h, role, s);
+		break;
+	case ZS_SYN_SENT:
+	case ZS_SYN_ACK_SENT:
+		if (fin)
+			set_state(e, ZS_CLOSED);
+		if (rst)
+			set_state(e, ZS_RESET);
+		break;
+	case ZS_PARTIAL:
+	case ZS_ESTABLISHED:
+		if ((s->flags & TCPS_SYN) && !(s->flags & TCPS_ACK) && e->state == ZS_PARTIAL &&
+		    p->state == ZS_INACTIVE)
+			set_state(e, ZS_SYN_SENT);
+		if (fin && !rst) {
+			set_state(e, ZS_CLOSED);
+			/* The peer's FIN then RST: a normal close after all. */
+			if (p->state == ZS_RESET && p->prev == ZS_CLOSED)
+				set_state(p, ZS_CLOSED);
+		}
+		if (rst)
+			set_state(e, ZS_RESET);
+		break;
+	case ZS_CLOSED:
+		/* A RST after both FINs changes nothing. */
+		if (rst && p->state != ZS_CLOSED)
+			set_state(e, ZS_RESET);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool clean(const zeek_end *e)
+{
+	return e->state == ZS_ESTABLISHED || (e->state == ZS_CLOSED && e->prev == ZS_ESTABLISHED);
+}
+
+/* How far the side's bytes go (its FIN is not a byte). */
+static uint32_t data_end(const zeek_end *e)
+{
+	return e->last_seq - e->fin;
+}
+
+/* The ACK in a segment from the side opposite `role`: bytes of `role`
+ * acknowledged but never seen are a content gap. */
+static void acked(zeek_hist *h, int role, uint32_t ack)
+{
+	zeek_end *e = &h->end[role];
+	if (!e->known)
+		return;
+	if (e->fin && seq_diff(ack, e->last_seq) >= 0)
+		ack = e->last_seq - 1;
+	int32_t missing = seq_diff(ack, e->deliv);
+	if (missing <= 0)
+		return;
+	/* A partial connection's first ACK one past a keep-alive. */
+	if ((h->flags & ZF_PARTIAL) && missing == 1)
+		return;
+	if (clean(e) && clean(&h->end[!role]))
+		count_event(h, role, CNT_GAP, 'G');
+	/* What arrived above the hole is in order from here on. */
+	e->deliv = seq_diff(data_end(e), ack) > 0 ? data_end(e) : ack;
+}
+
+/* Payload reaching the reassembler. */
+static void delivered(zeek_end *e, const tcps_segment *s)
+{
+	uint32_t from = s->seq + !!(s->flags & TCPS_SYN);
+	uint32_t to = from + s->len;
+	if (seq_diff(from, e->deliv) > 0 || seq_diff(to, e->deliv) <= 0)
+		return; /* above a hole (kept until it fills), or old */
+	/* It fills the hole: what was kept above it follows. */
+	e->deliv = seq_diff(data_end(e), to) > 0 ? data_end(e) : to;
+}
+
+void zeek_observe(zeek_hist *h, bool from_client, const tcps_segment *s, bool rexmit,
+		  bool zero_window)
+{
+	(void)rexmit; /* Zeek's own rule decides, in advance() */
+	if (!(h->flags & ZF_STARTED))
+		start(h, from_client, s);
+	int role = from_client == !(h->flags & ZF_SERVER_ORIG) ? 0 : 1;
+	bool rst = s->flags & TCPS_RST;
+	/* Sequence space used: SYN and FIN count one each; a RST's payload
+	 * is not part of the stream. */
+	uint32_t len = rst ? 0 : s->len;
+	uint32_t end = s->seq + len + !!(s->flags & TCPS_SYN) + !!(s->flags & TCPS_FIN);
+
+	note_partial(h, role, s);
+	init_end(&h->end[role], s, end);
+	history(h, role, s, s->seq + s->len);
+	zeek_end *e = &h->end[role], *p = &h->end[!role];
+	/* A zero window after a RST, or once the peer has closed, says nothing. */
+	if (zero_window && !rst && p->state != ZS_CLOSED && e->state != ZS_RESET)
+		count_event(h, role, CNT_ZERO_WIN, 'W');
+
+	bool ack = s->flags & TCPS_ACK, peer_new = false;
+	if (ack && p->state == ZS_INACTIVE) {
+		/* The peer has not sent yet: its numbers start where this ACK says. */
+		p->last_seq = s->ack - 1;
+		p->deliv = s->ack;
+		p->known = 1;
+		peer_new = true;
+	}
+	advance(h, role, s, end);
+	if (s->len && !rst)
+		h->flags |= role == 0 ? ZF_DATA_ORIG : ZF_DATA_RESP;
+	if (s->flags & TCPS_FIN)
+		e->fin = 1;
+
+	step(h, role, s);
+	/* A reversal in step() may have swapped the roles. */
+	role = from_client == !(h->flags & ZF_SERVER_ORIG) ? 0 : 1;
+	if (ack && !peer_new)
+		acked(h, !role, s->ack);
+	if (s->len && !rst)
+		delivered(&h->end[role], s);
+}
+
+/* Zeek's test for RSTOS0: the originator's SYN, then its RST, with no
+ * handshake, ACK, FIN, gap or odd packet from it in between
+ * (the whole history matching ^?S[^HAFGIQ]*R.*). */
+static bool syn_then_rst(const char *hist)
+{
+	if (*hist == '^')
+		hist++;
+	if (*hist++ != 'S')
+		return false;
+	for (; *hist; hist++) {
+		if (*hist == 'R')
+			return true;
+		if (strchr("HAFGIQ", *hist))
+			return false;
+	}
+	return false;
+}
+
+const char *zeek_conn_state(const zeek_hist *h)
+{
+	unsigned os = h->end[0].state, rs = h->end[1].state;
+	bool o_inactive = os == ZS_INACTIVE || os == ZS_PARTIAL;
+	bool r_inactive = rs == ZS_INACTIVE || rs == ZS_PARTIAL;
+	bool no_bytes = !(h->flags & (ZF_DATA_ORIG | ZF_DATA_RESP));
+
+	if (rs == ZS_RESET) {
+		if (os == ZS_SYN_SENT || os == ZS_SYN_ACK_SENT || (os == ZS_RESET && no_bytes))
+			return "REJ";
+		return o_inactive ? "RSTRH" : "RSTR";
+	}
+	if (os == ZS_RESET) {
+		if (!r_inactive)
+			return "RSTO";
+		return syn_then_rst(h->letters) ? "RSTOS0" : "OTH";
+	}
+	if (os == ZS_CLOSED && rs == ZS_CLOSED)
+		return "SF";
+	if (os == ZS_CLOSED)
+		return r_inactive ? "SH" : "S2";
+	if (rs == ZS_CLOSED)
+		return o_inactive ? "SHR" : "S3";
+	if (os == ZS_SYN_SENT && rs == ZS_INACTIVE)
+		return "S0";
+	if (os == ZS_ESTABLISHED && rs == ZS_ESTABLISHED)
+		return "S1";
+	return "OTH";
+}
+
+bool zeek_orig_is_server(const zeek_hist *h)
+{
+	return h->flags & ZF_SERVER_ORIG;
+}

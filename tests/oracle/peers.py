@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Small kernel-socket peers for the oracle scenarios (standard library only).
+
+Run inside a namespace with `ip netns exec`. Each peer runs a list of
+actions, comma separated, on one socket per iteration (--count times):
+
+    peers.py server --bind ADDR --port P [--count N] [--ready FILE] -- ACTIONS
+    peers.py client --connect ADDR --port P [--count N] -- ACTIONS
+
+The server creates its listener (bound to ADDR, so the kernel's listener
+events carry the test's address) before the first action, writes --ready,
+and closes the listener when every iteration is done (or at `hold`).
+
+Actions
+    accept            (server) take the next connection from the listener
+    connect           (client) connect; failure is an error
+    connect_fail:E    (client) connect must fail with E (refused | timeout)
+    send:N            send N bytes (sendall)
+    recv:N            receive exactly N bytes
+    recv_eof          read until EOF; an error is an error
+    recv_any          read until EOF or a reset (ECONNRESET is fine)
+    shutdown          shutdown(SHUT_WR): send our FIN, keep reading
+    linger0           SO_LINGER {on, 0}: close() will send a RST
+    close             close the socket
+    sleep:S           sleep S seconds
+    touch:FILE        create FILE (a signal to the test script)
+    wait:FILE         wait until FILE exists (bounded by --timeout)
+    hold              keep everything open until --timeout or a signal
+
+Every blocking call is bounded by --io-timeout; the whole peer by --timeout
+(it exits 3 when exceeded, without closing anything on purpose first).
+"""
+import argparse
+import errno
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+
+DEADLINE = None
+
+
+def log(role, msg):
+    sys.stderr.write("peers[%s %d]: %s\n" % (role, os.getpid(), msg))
+    sys.stderr.flush()
+
+
+def remaining():
+    return max(0.0, DEADLINE - time.monotonic())
+
+
+def check_deadline():
+    if time.monotonic() > DEADLINE:
+        raise TimeoutError("peer deadline exceeded")
+
+
+def family_of(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def wait_file(path):
+    for _ in range(100000):  # bounded: 10 ms steps, ended by the deadline
+        if os.path.exists(path):
+            return
+        check_deadline()
+        time.sleep(0.01)
+    raise TimeoutError("wait:%s" % path)
+
+
+def recv_exact(s, n):
+    got = 0
+    while got < n:
+        check_deadline()
+        b = s.recv(min(65536, n - got))
+        if not b:
+            raise ConnectionError("EOF after %d of %d bytes" % (got, n))
+        got += len(b)
+    return got
+
+
+def recv_until_eof(s, tolerate_reset):
+    total = 0
+    for _ in range(10 ** 7):  # bounded by bytes and by the deadline
+        check_deadline()
+        try:
+            b = s.recv(65536)
+        except ConnectionResetError:
+            if tolerate_reset:
+                return total, "reset"
+            raise
+        if not b:
+            return total, "eof"
+        total += len(b)
+    raise RuntimeError("recv loop bound reached")
+
+
+def run_actions(role, args, actions, listener, it):
+    s = None
+    payload = b"x" * 65536
+    for act in actions:
+        check_deadline()
+        name, _, arg = act.partition(":")
+        if name == "accept":
+            listener.settimeout(min(args.io_timeout, remaining()))
+            s, peer = listener.accept()
+            s.settimeout(args.io_timeout)
+            if args.verbose:
+                log(role, "#%d accepted %s" % (it, peer[:2]))
+        elif name in ("connect", "connect_fail"):
+            s = socket.socket(family_of(args.connect), socket.SOCK_STREAM)
+            s.settimeout(args.connect_timeout)
+            try:
+                s.connect((args.connect, args.port))
+            except ConnectionRefusedError:
+                if name == "connect_fail" and arg == "refused":
+                    log(role, "#%d connect refused, as expected" % it)
+                    s.close()
+                    s = None
+                    continue
+                raise
+            except (socket.timeout, TimeoutError):
+                if name == "connect_fail" and arg == "timeout":
+                    log(role, "#%d connect timed out, as expected" % it)
+                    s.close()  # a socket in SYN_SENT: CLOSED, nothing sent
+                    s = None
+                    continue
+                raise
+            if name == "connect_fail":
+                raise RuntimeError("connect succeeded, expected %s" % arg)
+            s.settimeout(args.io_timeout)
+            if args.verbose:
+                log(role, "#%d connected from %s" % (it, s.getsockname()[:2]))
+        elif name == "send":
+            n = int(arg)
+            while n > 0:
+                check_deadline()
+                k = min(n, len(payload))
+                s.sendall(payload[:k])
+                n -= k
+        elif name == "recv":
+            recv_exact(s, int(arg))
+        elif name in ("recv_eof", "recv_any"):
+            total, how = recv_until_eof(s, name == "recv_any")
+            if args.verbose or how == "reset":
+                log(role, "#%d read %d bytes, then %s" % (it, total, how))
+        elif name == "shutdown":
+            s.shutdown(socket.SHUT_WR)
+        elif name == "linger0":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        elif name == "close":
+            s.close()
+            s = None
+        elif name == "sleep":
+            time.sleep(min(float(arg), remaining()))
+        elif name == "touch":
+            with open(arg, "w") as f:
+                f.write("%d\n" % it)
+        elif name == "wait":
+            wait_file(arg)
+        elif name == "hold":
+            # Keep the socket (and the listener) open: the CLOSE_WAIT leak,
+            # the SYN nobody accepts. The test script ends us by PID.
+            log(role, "holding")
+            time.sleep(remaining())
+            raise TimeoutError("held until the deadline")
+        else:
+            raise ValueError("unknown action %r" % act)
+    return s
+
+
+def main():
+    global DEADLINE
+    ap = argparse.ArgumentParser()
+    ap.add_argument("role", choices=("server", "client"))
+    ap.add_argument("--bind")
+    ap.add_argument("--connect")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--ready")
+    ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--io-timeout", type=float, default=10.0)
+    ap.add_argument("--connect-timeout", type=float, default=10.0)
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("actions")
+    args = ap.parse_args()
+    DEADLINE = time.monotonic() + args.timeout
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    actions = [a for a in args.actions.split(",") if a]
+    if args.count < 1 or args.count > 100000:
+        raise SystemExit("count out of range")
+
+    listener = None
+    if args.role == "server":
+        listener = socket.socket(family_of(args.bind), socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((args.bind, args.port))
+        listener.listen(256)
+        if args.ready:
+            with open(args.ready, "w") as f:
+                f.write("ready\n")
+    elif not args.connect:
+        raise SystemExit("client needs --connect")
+
+    kept = []  # sockets the actions left open stay open until we exit
+    try:
+        for it in range(1, args.count + 1):
+            s = run_actions(args.role, args, actions, listener, it)
+            if s is not None:
+                kept.append(s)
+    except TimeoutError as e:
+        log(args.role, "timeout: %s" % e)
+        return 3
+    except Exception as e:  # noqa: BLE001 -- report every failure the same way
+        log(args.role, "error: %s: %s" % (type(e).__name__, e))
+        return 1
+    if listener is not None:
+        listener.close()
+    for s in kept:
+        s.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

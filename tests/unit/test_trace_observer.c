@@ -1,0 +1,490 @@
+/* The observer: both endpoints' states named from the segments alone, and
+ * revised when later behaviour contradicts an inference.  Each test plays
+ * one exchange as a capture would show it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "trace/observer.h"
+#include "trace/tconn.h"
+
+#define C 0 /* from the client */
+#define S 1 /* from the server */
+#define MS 1000000ull
+
+typedef struct capture {
+	trace_obs *obs;
+	uint64_t ts;
+	uint8_t family;
+	uint32_t cport;
+	trace_seg_event ev[64];
+	trace_label labels[64];
+	tcps_state states[64][2];
+	bool revised[64][2];
+	unsigned nev;
+	trace_conn_record rec[8];
+	unsigned nrec;
+} capture;
+
+static void on_seg(void *u, const trace_seg_event *e)
+{
+	capture *cap = u;
+	if (cap->nev < 64) {
+		cap->labels[cap->nev] = e->label;
+		cap->states[cap->nev][0] = e->state[0];
+		cap->states[cap->nev][1] = e->state[1];
+		cap->revised[cap->nev][0] = e->revised[0];
+		cap->revised[cap->nev][1] = e->revised[1];
+		cap->nev++;
+	}
+}
+
+static void on_conn(void *u, const trace_conn_record *r)
+{
+	capture *cap = u;
+	if (cap->nrec < 8)
+		cap->rec[cap->nrec++] = *r;
+}
+
+static void open_capture(capture *cap, uint8_t family)
+{
+	memset(cap, 0, sizeof *cap);
+	trace_obs_config cfg;
+	trace_obs_config_default(&cfg);
+	cfg.on_segment = on_seg;
+	cfg.on_conn = on_conn;
+	cfg.user = cap;
+	cap->obs = trace_obs_new(&cfg);
+	assert_non_null(cap->obs);
+	cap->ts = 1700000000ull * 1000000000ull;
+	cap->family = family;
+	cap->cport = 43236;
+}
+
+/* One segment, dt ms after the previous one. */
+static void pkt(capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len, uint16_t wnd,
+		uint64_t dt_ms)
+{
+	trace_pkt p;
+	memset(&p, 0, sizeof p);
+	cap->ts += dt_ms * MS;
+	p.ts = cap->ts;
+	p.family = cap->family;
+	uint8_t a[16] = { 10, 0, 0, 1 }, b[16] = { 10, 0, 0, 2 };
+	if (cap->family == 6) {
+		memset(a, 0, 16);
+		memset(b, 0, 16);
+		a[0] = b[0] = 0xfd;
+		a[15] = 1;
+		b[15] = 2;
+	}
+	memcpy(p.src, from == C ? a : b, 16);
+	memcpy(p.dst, from == C ? b : a, 16);
+	p.seg.sport = (uint16_t)(from == C ? cap->cport : 9000);
+	p.seg.dport = (uint16_t)(from == C ? 9000 : cap->cport);
+	p.seg.flags = flags;
+	p.seg.seq = seq;
+	p.seg.ack = ack;
+	p.seg.len = len;
+	p.seg.wnd = wnd;
+	assert_int_equal(trace_obs_packet(cap->obs, &p), 0);
+}
+
+static void close_capture(capture *cap)
+{
+	trace_obs_finish(cap->obs);
+	trace_obs_free(cap->obs);
+}
+
+static void expect_states(const trace_conn_record *r, int side, const tcps_state *want, unsigned n)
+{
+	char got[256] = "", exp[256] = "";
+	for (unsigned i = 0; i < r->nstates[side]; i++)
+		strcat(strcat(got, " "), tcps_state_name(r->states[side][i]));
+	for (unsigned i = 0; i < n; i++)
+		strcat(strcat(exp, " "), tcps_state_name(want[i]));
+	if (strcmp(got, exp))
+		fail_msg("%s states:%s, want%s", side ? "server" : "client", got, exp);
+}
+
+#define EXPECT(rec, side, ...)                                                                 \
+	do {                                                                                   \
+		static const tcps_state want_[] = { __VA_ARGS__ };                             \
+		expect_states(rec, side, want_, sizeof want_ / sizeof want_[0]);               \
+	} while (0)
+
+#define A TCPS_ACK
+#define SY TCPS_SYN
+#define FI TCPS_FIN
+#define RS TCPS_RST
+#define PS TCPS_PSH
+
+/* The seed's Concrete Example, as a capture shows it. */
+static void seed_exchange(capture *cap)
+{
+	pkt(cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(cap, S, SY | A, 4000, 1001, 0, 65160, 1);
+	pkt(cap, C, A, 1001, 4001, 0, 502, 1);
+	pkt(cap, C, PS | A, 1001, 4001, 499, 502, 1);
+	pkt(cap, S, PS | A, 4001, 1500, 499, 506, 1);
+	pkt(cap, C, FI | A, 1500, 4500, 0, 502, 1);
+	pkt(cap, S, A, 4500, 1501, 0, 506, 1);
+	pkt(cap, S, FI | A, 4500, 1501, 0, 506, 1);
+	pkt(cap, C, A, 1501, 4501, 0, 502, 1);
+}
+
+static void test_seed_concrete_example_states_per_segment(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	seed_exchange(&cap);
+	static const tcps_state want[9][2] = {
+		{ TCPS_SYN_SENT, TCPS_SYN_RCVD },      { TCPS_ESTABLISHED, TCPS_SYN_RCVD },
+		{ TCPS_ESTABLISHED, TCPS_ESTABLISHED }, { TCPS_ESTABLISHED, TCPS_ESTABLISHED },
+		{ TCPS_ESTABLISHED, TCPS_ESTABLISHED }, { TCPS_FIN_WAIT_1, TCPS_CLOSE_WAIT },
+		{ TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT },   { TCPS_TIME_WAIT, TCPS_LAST_ACK },
+		{ TCPS_TIME_WAIT, TCPS_CLOSED },
+	};
+	static const trace_label labels[9] = {
+		TRACE_L_HANDSHAKE_1, TRACE_L_HANDSHAKE_2, TRACE_L_HANDSHAKE_3, TRACE_L_DATA, TRACE_L_DATA,
+		TRACE_L_CLOSE_1,     TRACE_L_CLOSE_2,     TRACE_L_CLOSE_3,     TRACE_L_CLOSE_4,
+	};
+	assert_int_equal(cap.nev, 9);
+	for (unsigned i = 0; i < 9; i++) {
+		assert_int_equal(cap.states[i][0], want[i][0]);
+		assert_int_equal(cap.states[i][1], want[i][1]);
+		assert_string_equal(trace_label_name(cap.labels[i]), trace_label_name(labels[i]));
+	}
+	close_capture(&cap);
+	assert_int_equal(cap.nrec, 1);
+	const trace_conn_record *r = &cap.rec[0];
+	EXPECT(r, 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, TCPS_TIME_WAIT);
+	EXPECT(r, 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPS_LAST_ACK, TCPS_CLOSED);
+	assert_int_equal(r->closed_by, TRACE_CLIENT);
+	assert_int_equal(r->packets[0], 5);
+	assert_int_equal(r->packets[1], 4);
+	assert_int_equal(r->bytes[0], 499);
+	assert_int_equal(r->bytes[1], 499);
+	assert_false(r->midstream);
+}
+
+/* "SYN with no SYN-ACK": the SYN sent again with nothing in between never
+ * arrived, so the server never left LISTEN. */
+static void test_syn_unanswered_server_stays_listen(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 1000);
+	assert_int_equal(cap.labels[1], TRACE_L_RETRANSMISSION);
+	assert_true(cap.revised[1][1]);
+	assert_int_equal(cap.states[1][1], TCPS_LISTEN);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 2000);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN);
+}
+
+/* "SYN-ACK with no final ACK": the server sending its SYN,ACK again after
+ * the client's ACK means that ACK never arrived. */
+static void test_handshake_final_ack_lost_server_stays_syn_rcvd(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, S, SY | A, 4000, 1001, 0, 65160, 1);
+	pkt(&cap, C, A, 1001, 4001, 0, 502, 1);
+	assert_int_equal(cap.states[2][1], TCPS_ESTABLISHED);
+	pkt(&cap, S, SY | A, 4000, 1001, 0, 65160, 1000);
+	assert_int_equal(cap.states[3][1], TCPS_SYN_RCVD);
+	assert_true(cap.revised[3][1]);
+	assert_int_equal(cap.labels[3], TRACE_L_RETRANSMISSION);
+	pkt(&cap, C, A, 1001, 4001, 0, 502, 1); /* dropped again */
+	pkt(&cap, S, SY | A, 4000, 1001, 0, 65160, 2000);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD);
+}
+
+/* A SYN answered by RST: refused; nothing was listening. */
+static void test_rfc9293_3_10_7_3_refused_client_closed_server_never_listened(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, S, RS | A, 0, 1001, 0, 0, 1);
+	assert_int_equal(cap.labels[1], TRACE_L_RESET);
+	close_capture(&cap);
+	assert_int_equal(cap.nrec, 1);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_CLOSED);
+	EXPECT(&cap.rec[0], 1, TCPS_CLOSED);
+	assert_true(cap.rec[0].reset);
+}
+
+static void establish(capture *cap)
+{
+	pkt(cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(cap, S, SY | A, 4000, 1001, 0, 65160, 1);
+	pkt(cap, C, A, 1001, 4001, 0, 502, 1);
+}
+
+/* RFC 5961 §3.2: only a RST at the expected sequence number resets. */
+static void test_rfc5961_rst_out_of_window_ignored_exact_resets(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, S, RS, 900000, 0, 0, 0, 1); /* blind, far outside */
+	assert_int_equal(cap.states[3][0], TCPS_ESTABLISHED);
+	assert_int_equal(cap.states[3][1], TCPS_CLOSED); /* the sender aborted, as far as it says */
+	close_capture(&cap);
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, S, RS | A, 4001, 1001, 0, 0, 1);
+	assert_int_equal(cap.states[3][0], TCPS_CLOSED);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_CLOSED);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSED);
+}
+
+/* Both FINs cross: both sides pass CLOSING into TIME_WAIT (§3.6). */
+static void test_rfc9293_3_6_simultaneous_close_both_closing(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, FI | A, 1001, 4001, 0, 502, 1);
+	pkt(&cap, S, FI | A, 4001, 1001, 0, 506, 0);
+	assert_int_equal(cap.labels[4], TRACE_L_CLOSE_SIMULTANEOUS);
+	pkt(&cap, C, A, 1002, 4002, 0, 502, 1);
+	pkt(&cap, S, A, 4002, 1002, 0, 506, 0);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_CLOSING,
+	       TCPS_TIME_WAIT);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_CLOSING,
+	       TCPS_TIME_WAIT);
+	assert_int_equal(cap.rec[0].closed_by, 2);
+}
+
+/* Simultaneous open (MUST-10): both SYNs, then both SYN,ACKs. */
+static void test_must_10_simultaneous_open(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, S, SY, 4000, 0, 0, 64240, 0);
+	pkt(&cap, C, SY | A, 1000, 4001, 0, 64240, 1);
+	pkt(&cap, S, SY | A, 4000, 1001, 0, 64240, 0);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
+	EXPECT(&cap.rec[0], 1, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
+	assert_int_equal(cap.nrec, 1);
+}
+
+/* A capture that starts mid-stream: the first sender is the client. */
+static void test_midstream_start(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, S, PS | A, 7000, 3000, 100, 500, 0);
+	pkt(&cap, C, A, 3000, 7100, 0, 500, 1);
+	close_capture(&cap);
+	assert_true(cap.rec[0].midstream);
+	assert_int_equal(cap.rec[0].ep[0].port, 9000); /* the first sender */
+	EXPECT(&cap.rec[0], 0, TCPS_ESTABLISHED);
+	EXPECT(&cap.rec[0], 1, TCPS_ESTABLISHED);
+}
+
+/* A new SYN on the same 4-tuple after the old connection reached
+ * TIME_WAIT starts a new connection (RFC 6191). */
+static void test_rfc6191_four_tuple_reuse_new_connection(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	seed_exchange(&cap);
+	pkt(&cap, C, SY, 900000, 0, 0, 64240, 1000);
+	pkt(&cap, S, SY | A, 700000, 900001, 0, 65160, 1);
+	close_capture(&cap);
+	assert_int_equal(cap.nrec, 2);
+	assert_int_equal(cap.rec[0].conn, 1);
+	assert_int_equal(cap.rec[1].conn, 2);
+	EXPECT(&cap.rec[1], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED);
+}
+
+/* TIME_WAIT ends 2*MSL (60 s by default) of capture time later. */
+static void test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	seed_exchange(&cap);
+	cap.cport = 50000; /* unrelated traffic 61 s later */
+	pkt(&cap, C, SY, 1, 0, 0, 64240, 61000);
+	trace_obs_finish(cap.obs);
+	trace_obs_free(cap.obs);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2,
+	       TCPS_TIME_WAIT, TCPS_CLOSED);
+}
+
+/* The client's FIN is lost after the capture point and sent again: the
+ * first copy's receipt is taken back, the server's ACK of the second
+ * proves it. */
+static void test_fin_retransmitted_receipt_revised_then_proved(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, FI | A, 1001, 4001, 0, 502, 1);
+	assert_int_equal(cap.states[3][1], TCPS_CLOSE_WAIT);
+	pkt(&cap, C, FI | A, 1001, 4001, 0, 502, 300);
+	assert_int_equal(cap.states[4][1], TCPS_ESTABLISHED);
+	assert_true(cap.revised[4][1]);
+	pkt(&cap, S, A, 4001, 1002, 0, 506, 1);
+	assert_int_equal(cap.states[5][1], TCPS_CLOSE_WAIT);
+	assert_int_equal(cap.states[5][0], TCPS_FIN_WAIT_2);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT);
+}
+
+/* Half-close: the server goes on sending after the client's FIN. */
+static void test_rfc9293_3_6_half_close_data_after_fin(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, FI | A, 1001, 4001, 0, 502, 1);
+	pkt(&cap, S, A, 4001, 1002, 0, 506, 1);
+	pkt(&cap, S, PS | A, 4001, 1002, 1000, 506, 1);
+	assert_int_equal(cap.labels[5], TRACE_L_DATA);
+	pkt(&cap, C, A, 1002, 5001, 0, 502, 1);
+	pkt(&cap, S, FI | A, 5001, 1002, 0, 506, 1);
+	pkt(&cap, C, A, 1002, 5002, 0, 502, 1);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2,
+	       TCPS_TIME_WAIT);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPS_LAST_ACK,
+	       TCPS_CLOSED);
+	assert_int_equal(cap.rec[0].bytes[1], 1000);
+}
+
+/* Sequence numbers wrap (RFC 9293 §3.4): an ISN just below 2^32. */
+static void test_rfc9293_3_4_sequence_wraparound(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	uint32_t isn = 0xfffffff0u;
+	pkt(&cap, C, SY, isn, 0, 0, 64240, 0);
+	pkt(&cap, S, SY | A, 4000, isn + 1, 0, 65160, 1);
+	pkt(&cap, C, A, isn + 1, 4001, 0, 502, 1);
+	pkt(&cap, C, PS | A, isn + 1, 4001, 100, 502, 1);
+	pkt(&cap, S, A, 4001, isn + 101, 0, 506, 1);
+	pkt(&cap, C, PS | A, isn + 1, 4001, 100, 502, 300);
+	assert_int_equal(cap.labels[3], TRACE_L_DATA);
+	assert_int_equal(cap.labels[5], TRACE_L_RETRANSMISSION);
+	close_capture(&cap);
+	assert_int_equal(cap.rec[0].bytes[0], 100);
+}
+
+/* Labels for the window and liveness segments, as Wireshark names them. */
+static void test_labels_keepalive_zero_window_update_probe(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, A, 1000, 4001, 0, 502, 5000);      /* SEG.SEQ = SND.NXT - 1 */
+	assert_int_equal(cap.labels[3], TRACE_L_KEEPALIVE);
+	pkt(&cap, S, A, 4001, 1001, 0, 0, 1);           /* shuts its window */
+	assert_int_equal(cap.labels[4], TRACE_L_ZERO_WINDOW);
+	pkt(&cap, C, A, 1001, 4001, 1, 502, 200);       /* one byte into it */
+	assert_int_equal(cap.labels[5], TRACE_L_WINDOW_PROBE);
+	pkt(&cap, S, A, 4001, 1001, 0, 300, 100);       /* opens it */
+	assert_int_equal(cap.labels[6], TRACE_L_WINDOW_UPDATE);
+	close_capture(&cap);
+}
+
+/* A segment that fills a fresh gap is out of order; long after, it is a
+ * retransmission. */
+static void test_labels_out_of_order_versus_retransmission(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, A, 1101, 4001, 100, 502, 1);  /* 1001..1100 missing */
+	pkt(&cap, C, A, 1001, 4001, 100, 502, 0);  /* arrives just after */
+	assert_int_equal(cap.labels[4], TRACE_L_OUT_OF_ORDER);
+	pkt(&cap, C, A, 1301, 4001, 100, 502, 1);  /* 1201..1300 missing */
+	pkt(&cap, C, A, 1201, 4001, 100, 502, 400);
+	assert_int_equal(cap.labels[6], TRACE_L_RETRANSMISSION);
+	close_capture(&cap);
+}
+
+static void test_ipv6_endpoints(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 6);
+	seed_exchange(&cap);
+	close_capture(&cap);
+	assert_int_equal(cap.rec[0].ep[0].family, 6);
+	assert_int_equal(cap.rec[0].ep[0].addr[0], 0xfd);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPS_LAST_ACK,
+	       TCPS_CLOSED);
+}
+
+/* The budget: at most 200 bytes per tracked connection. */
+static void test_memory_per_connection_within_budget(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	for (uint32_t i = 0; i < 20000; i++) {
+		cap.cport = 1024 + (i % 60000);
+		cap.family = 4;
+		pkt(&cap, C, SY, i * 7919u, 0, 0, 64240, 0);
+	}
+	trace_obs_stats st;
+	trace_obs_get_stats(cap.obs, &st);
+	assert_true(st.active == 20000);
+	assert_true(st.bytes_per_conn <= 200);
+	trace_obs_free(cap.obs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_concrete_example_states_per_segment),
+		cmocka_unit_test(test_syn_unanswered_server_stays_listen),
+		cmocka_unit_test(test_handshake_final_ack_lost_server_stays_syn_rcvd),
+		cmocka_unit_test(test_rfc9293_3_10_7_3_refused_client_closed_server_never_listened),
+		cmocka_unit_test(test_rfc5961_rst_out_of_window_ignored_exact_resets),
+		cmocka_unit_test(test_rfc9293_3_6_simultaneous_close_both_closing),
+		cmocka_unit_test(test_must_10_simultaneous_open),
+		cmocka_unit_test(test_midstream_start),
+		cmocka_unit_test(test_rfc6191_four_tuple_reuse_new_connection),
+		cmocka_unit_test(test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time),
+		cmocka_unit_test(test_fin_retransmitted_receipt_revised_then_proved),
+		cmocka_unit_test(test_rfc9293_3_6_half_close_data_after_fin),
+		cmocka_unit_test(test_rfc9293_3_4_sequence_wraparound),
+		cmocka_unit_test(test_labels_keepalive_zero_window_update_probe),
+		cmocka_unit_test(test_labels_out_of_order_versus_retransmission),
+		cmocka_unit_test(test_ipv6_endpoints),
+		cmocka_unit_test(test_memory_per_connection_within_budget),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
