@@ -2,7 +2,7 @@
 # Installs what tcpstate needs to build and test on Debian 12, only when
 # something is missing (so a second run costs a second, not a minute).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcmocka-dev libpcap-dev)
+pkgs=(build-essential cmake pkg-config libcmocka-dev libpcap-dev libmnl-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/diagnose.h"
 #include "trace/flow.h"
 #include "trace/label.h"
 #include "trace/shadow.h"
@@ -14,6 +15,7 @@
 struct trace_obs {
 	trace_obs_config cfg;
 	flow_table *flows;
+	diag_tw *tw;            /* TIME_WAIT counts for time_wait_accumulation */
 	uint64_t next_id;
 	uint64_t now;           /* latest capture time seen */
 	uint64_t next_sweep;    /* when TIME_WAITs are next checked */
@@ -25,6 +27,9 @@ void trace_obs_config_default(trace_obs_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->msl = 30ull * 1000000000ull; /* 2*MSL = 60 s, Linux's TIME_WAIT */
 	cfg->initial_buckets = 4096;
+	cfg->syn_wait = 3ull * 1000000000ull;
+	cfg->close_wait_after = 5ull * 1000000000ull;
+	cfg->time_wait_threshold = 100;
 }
 
 trace_obs *trace_obs_new(const trace_obs_config *cfg)
@@ -37,8 +42,9 @@ trace_obs *trace_obs_new(const trace_obs_config *cfg)
 	else
 		trace_obs_config_default(&o->cfg);
 	o->flows = flow_new(o->cfg.initial_buckets);
-	if (!o->flows) {
-		free(o);
+	o->tw = diag_tw_new();
+	if (!o->flows || !o->tw) {
+		trace_obs_free(o);
 		return NULL;
 	}
 	return o;
@@ -49,13 +55,14 @@ void trace_obs_free(trace_obs *o)
 	if (!o)
 		return;
 	flow_free(o->flows);
+	diag_tw_free(o->tw);
 	free(o);
 }
 
 /* The record of a connection that ended (or that the capture ended). */
 static void emit_record(trace_obs *o, trace_conn *c)
 {
-	if (!o->cfg.on_conn)
+	if (!o->cfg.on_conn && !o->cfg.on_diag)
 		return;
 	trace_conn_record r;
 	memset(&r, 0, sizeof r);
@@ -79,7 +86,9 @@ static void emit_record(trace_obs *o, trace_conn *c)
 	memcpy(r.zeek_history, c->zeek.letters, sizeof c->zeek.letters);
 	r.zeek_history[sizeof c->zeek.letters] = '\0';
 	r.zeek_state = zeek_conn_state(&c->zeek);
-	o->cfg.on_conn(o->cfg.user, &r);
+	diag_conn(&o->cfg, o->tw, c, &r, o->now);
+	if (o->cfg.on_conn)
+		o->cfg.on_conn(o->cfg.user, &r);
 }
 
 static void end_conn(trace_obs *o, trace_conn *c)
@@ -242,6 +251,7 @@ void trace_obs_finish(trace_obs *o)
 		end_conn(o, pd.conns[i]);
 	}
 	free(pd.conns);
+	diag_finish(&o->cfg, o->tw);
 }
 
 void trace_obs_get_stats(const trace_obs *o, trace_obs_stats *st)

@@ -90,19 +90,46 @@ typedef struct trace_conn_record {
 	int closed_by;              /* TRACE_CLIENT, TRACE_SERVER, -1 none, 2 both */
 	bool reset;                 /* ended by a RST */
 	int reset_by;               /* who sent it */
+	uint32_t diagnoses;         /* 1 << trace_diag_code for each diagnosis made */
 	char zeek_history[24];      /* Zeek's history letters */
 	const char *zeek_state;     /* Zeek's conn_state: "SF", "S0", "REJ", ... */
+	bool zeek_orig_is_server;   /* Zeek's originator is the server (zeek_orig_is_server()):
+				     * conn.log's id.orig_h/orig_p are then the server's */
 } trace_conn_record;
+
+/* A diagnosis: one of the seed's bugs, with its evidence.  conn is 0 for
+ * an aggregate over connections (time_wait_accumulation). */
+typedef struct trace_diag {
+	trace_diag_code code;
+	uint64_t conn;
+	int endpoint;               /* TRACE_CLIENT or TRACE_SERVER: whose state it is */
+	trace_endpoint where;       /* that endpoint's address */
+	trace_endpoint peer;        /* the other end (the remote of an aggregate) */
+	uint64_t count;             /* SYNs sent, SYN,ACKs sent, connections... */
+	uint64_t duration_ns;       /* how long the evidence spans */
+	char message[256];          /* the evidence, in words */
+	const char *cause;          /* the likely cause, in the seed's words */
+	const char *hint;           /* the next step: a command to run */
+} trace_diag;
 
 typedef void trace_seg_fn(void *user, const trace_seg_event *ev);
 typedef void trace_conn_fn(void *user, const trace_conn_record *rec);
+/* Called before the connection's record for its diagnoses, and at
+ * trace_obs_finish() for the aggregate ones. */
+typedef void trace_diag_fn(void *user, const trace_diag *d);
 
 typedef struct trace_obs_config {
 	uint64_t msl;               /* TIME_WAIT lasts 2*msl of capture time (default 30 s) */
 	uint32_t initial_buckets;   /* flow table size hint (default 4096) */
 	trace_seg_fn *on_segment;   /* may be NULL (--summary) */
 	trace_conn_fn *on_conn;
+	trace_diag_fn *on_diag;     /* may be NULL */
 	void *user;
+	/* Diagnosis thresholds (defaults in trace_obs_config_default). */
+	uint64_t syn_wait;          /* a SYN (or SYN,ACK) unanswered this long, or sent
+				     * twice, is diagnosed (3 s: Linux's first RTO is 1 s) */
+	uint64_t close_wait_after;  /* CLOSE_WAIT held this long at the end (5 s) */
+	uint32_t time_wait_threshold; /* TIME_WAITs to one remote endpoint (100) */
 } trace_obs_config;
 
 typedef struct trace_obs trace_obs;

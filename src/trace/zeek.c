@@ -201,9 +201,8 @@ static void start(zeek_hist *h, bool from_client, const tcps_segment *s)
  * proper opening. */
 static void note_partial(zeek_hist *h, int role, const tcps_segment *s)
 {
-	const zeek_end *e = &h->end[role];
-	if (e->known)
-		return;
+	if (h->end[role].state != ZS_INACTIVE)
+		return; /* not its first packet */
 	bool syn = s->flags & TCPS_SYN, ack = s->flags & TCPS_ACK;
 	if (role == 0 && (!syn || ack))
 		h->flags |= ZF_PARTIAL;

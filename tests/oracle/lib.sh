@@ -177,7 +177,7 @@ tso_capture_start() {
 	local side ns
 	for side in client server; do
 		ns=$(tso_ns_of $side)
-		timeout -s TERM 170 ip netns exec "$ns" tcpdump -Z root -U --immediate-mode -n -B 8192 -i veth0 \
+		timeout -s TERM 170 ip netns exec "$ns" tcpdump -Z root -U --immediate-mode -n -s 2048 -B 16384 -i veth0 \
 			-w "$TSO_WORK/$side.pcap" >"$TSO_WORK/tcpdump-$side.log" 2>&1 &
 		TSO_CAP_PIDS+=($!)
 	done

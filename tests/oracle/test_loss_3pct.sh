@@ -8,8 +8,8 @@
 source "$(dirname "$0")/lib.sh"
 tso_init loss_3pct "${1:-}"
 tso_netns
-tso_nft server "tcp dport $TSO_PORT numgen random mod 100 < 3 drop"
-tso_nft client "tcp sport $TSO_PORT numgen random mod 100 < 3 drop"
+tso_nft server "tcp dport $TSO_PORT numgen random mod 100 < 3 counter drop"
+tso_nft client "tcp sport $TSO_PORT numgen random mod 100 < 3 counter drop"
 tso_trace_start
 tso_capture_start
 tso_server "accept,recv:2097152,send:2,recv_eof,close" --io-timeout 20
@@ -21,8 +21,17 @@ tso_assert_count 1
 tso_assert_kernel 1 client CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT
 tso_assert_kernel 1 server LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED
 TSO_CHECKS=$((TSO_CHECKS + 1))
-drops=$(for s in client server; do ip netns exec "$(tso_ns_of $s)" nft list chain inet "tso_$TSO_ID" input 2>/dev/null; done | grep -c numgen)
+drops=0
+for s in client server; do
+	n=$(ip netns exec "$(tso_ns_of $s)" nft list chain inet "tso_$TSO_ID" input 2>/dev/null |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | head -1)
+	drops=$((drops + ${n:-0}))
+done
 pk=$(tcpdump -nr "$TSO_WORK/client.pcap" tcp 2>/dev/null | wc -l)
-tso_log "ok   capture: $pk TCP segments on the client side ($drops loss rules)"
+if [ "$drops" -gt 0 ]; then
+	tso_log "ok   nft dropped $drops of the $pk TCP segments on the wire"
+else
+	tso_fail "nft dropped nothing ($pk TCP segments): the loss rules did not apply"
+fi
 tso_compare
 tso_done

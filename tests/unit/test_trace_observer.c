@@ -8,94 +8,27 @@
 #include <cmocka.h>
 
 #include "trace/observer.h"
-#include "trace/tconn.h"
+#include "trace_capture.h"
 
-#define C 0 /* from the client */
-#define S 1 /* from the server */
-#define MS 1000000ull
+#define C TC_C
+#define S TC_S
 
-typedef struct capture {
-	trace_obs *obs;
-	uint64_t ts;
-	uint8_t family;
-	uint32_t cport;
-	trace_seg_event ev[64];
-	trace_label labels[64];
-	tcps_state states[64][2];
-	bool revised[64][2];
-	unsigned nev;
-	trace_conn_record rec[8];
-	unsigned nrec;
-} capture;
-
-static void on_seg(void *u, const trace_seg_event *e)
-{
-	capture *cap = u;
-	if (cap->nev < 64) {
-		cap->labels[cap->nev] = e->label;
-		cap->states[cap->nev][0] = e->state[0];
-		cap->states[cap->nev][1] = e->state[1];
-		cap->revised[cap->nev][0] = e->revised[0];
-		cap->revised[cap->nev][1] = e->revised[1];
-		cap->nev++;
-	}
-}
-
-static void on_conn(void *u, const trace_conn_record *r)
-{
-	capture *cap = u;
-	if (cap->nrec < 8)
-		cap->rec[cap->nrec++] = *r;
-}
+typedef tc_capture capture;
 
 static void open_capture(capture *cap, uint8_t family)
 {
-	memset(cap, 0, sizeof *cap);
-	trace_obs_config cfg;
-	trace_obs_config_default(&cfg);
-	cfg.on_segment = on_seg;
-	cfg.on_conn = on_conn;
-	cfg.user = cap;
-	cap->obs = trace_obs_new(&cfg);
-	assert_non_null(cap->obs);
-	cap->ts = 1700000000ull * 1000000000ull;
-	cap->family = family;
-	cap->cport = 43236;
+	tc_open(cap, family, NULL);
 }
 
-/* One segment, dt ms after the previous one. */
 static void pkt(capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len, uint16_t wnd,
 		uint64_t dt_ms)
 {
-	trace_pkt p;
-	memset(&p, 0, sizeof p);
-	cap->ts += dt_ms * MS;
-	p.ts = cap->ts;
-	p.family = cap->family;
-	uint8_t a[16] = { 10, 0, 0, 1 }, b[16] = { 10, 0, 0, 2 };
-	if (cap->family == 6) {
-		memset(a, 0, 16);
-		memset(b, 0, 16);
-		a[0] = b[0] = 0xfd;
-		a[15] = 1;
-		b[15] = 2;
-	}
-	memcpy(p.src, from == C ? a : b, 16);
-	memcpy(p.dst, from == C ? b : a, 16);
-	p.seg.sport = (uint16_t)(from == C ? cap->cport : 9000);
-	p.seg.dport = (uint16_t)(from == C ? 9000 : cap->cport);
-	p.seg.flags = flags;
-	p.seg.seq = seq;
-	p.seg.ack = ack;
-	p.seg.len = len;
-	p.seg.wnd = wnd;
-	assert_int_equal(trace_obs_packet(cap->obs, &p), 0);
+	tc_pkt(cap, from, flags, seq, ack, len, wnd, dt_ms);
 }
 
 static void close_capture(capture *cap)
 {
-	trace_obs_finish(cap->obs);
-	trace_obs_free(cap->obs);
+	tc_close(cap);
 }
 
 static void expect_states(const trace_conn_record *r, int side, const tcps_state *want, unsigned n)
@@ -331,8 +264,7 @@ static void test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time(void *
 	seed_exchange(&cap);
 	cap.cport = 50000; /* unrelated traffic 61 s later */
 	pkt(&cap, C, SY, 1, 0, 0, 64240, 61000);
-	trace_obs_finish(cap.obs);
-	trace_obs_free(cap.obs);
+	tc_close(&cap);
 	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2,
 	       TCPS_TIME_WAIT, TCPS_CLOSED);
 }
@@ -454,7 +386,7 @@ static void test_memory_per_connection_within_budget(void **state)
 	capture cap;
 	open_capture(&cap, 4);
 	for (uint32_t i = 0; i < 20000; i++) {
-		cap.cport = 1024 + (i % 60000);
+		cap.cport = (uint16_t)(1024 + (i % 60000));
 		cap.family = 4;
 		pkt(&cap, C, SY, i * 7919u, 0, 0, 64240, 0);
 	}
@@ -462,7 +394,7 @@ static void test_memory_per_connection_within_budget(void **state)
 	trace_obs_get_stats(cap.obs, &st);
 	assert_true(st.active == 20000);
 	assert_true(st.bytes_per_conn <= 200);
-	trace_obs_free(cap.obs);
+	tc_close(&cap);
 }
 
 int main(void)

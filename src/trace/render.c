@@ -1,0 +1,207 @@
+/* The renderer's entry points, and what its formats share: the line
+ * builder and the words for how a connection ended. */
+#include "trace/render.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/render_int.h"
+
+int trace_render_init(trace_render *r, trace_format format, FILE *out, bool absolute_seq)
+{
+	memset(r, 0, sizeof *r);
+	r->out = out;
+	r->format = format;
+	r->absolute_seq = absolute_seq;
+	r->opened = time(NULL);
+	return 0;
+}
+
+void trace_render_free(trace_render *r)
+{
+	free(r->shown);
+	r->shown = NULL;
+	r->nshown = 0;
+}
+
+bool trace_render_wants_segments(const trace_render *r)
+{
+	return r->format == TRACE_FORMAT_LADDER || r->format == TRACE_FORMAT_JSON;
+}
+
+void trace_render_segment(void *user, const trace_seg_event *ev)
+{
+	trace_render *r = user;
+	if (!r->have_origin) {
+		r->have_origin = true;
+		r->origin = ev->ts;
+	}
+	if (r->format == TRACE_FORMAT_JSON)
+		trace_json_segment(r, ev);
+	else if (r->format == TRACE_FORMAT_LADDER)
+		trace_ladder_segment(r, ev);
+}
+
+void trace_render_conn(void *user, const trace_conn_record *rec)
+{
+	trace_render *r = user;
+	r->conns++;
+	r->packets += rec->packets[0] + rec->packets[1];
+	r->bytes += rec->bytes[0] + rec->bytes[1];
+	if (rec->reset)
+		r->reset++;
+	else if (rec->closed_by >= 0)
+		r->closed++;
+	else
+		r->unfinished++;
+	switch (r->format) {
+	case TRACE_FORMAT_LADDER:
+		trace_ladder_conn(r, rec);
+		break;
+	case TRACE_FORMAT_SUMMARY:
+		trace_summary_conn(r, rec);
+		break;
+	case TRACE_FORMAT_JSON:
+		trace_json_conn(r, rec);
+		break;
+	case TRACE_FORMAT_ZEEK:
+		trace_zeek_conn(r, rec);
+		break;
+	}
+}
+
+void trace_render_finish(trace_render *r)
+{
+	if (r->format == TRACE_FORMAT_SUMMARY)
+		trace_summary_finish(r);
+	else if (r->format == TRACE_FORMAT_ZEEK)
+		trace_zeek_finish(r);
+	fflush(r->out);
+}
+
+const char *trace_side_name(int side)
+{
+	return side == TRACE_CLIENT ? "client" : "server";
+}
+
+/* Whether the side ever got past opening (SYN_RCVD or any later state). */
+static bool side_answered(const trace_conn_record *rec, int side)
+{
+	for (unsigned i = 0; i < rec->nstates[side]; i++)
+		if (rec->states[side][i] >= TCPS_SYN_RCVD)
+			return true;
+	return false;
+}
+
+const char *trace_conn_ending(const trace_conn_record *rec)
+{
+	if (rec->reset && rec->reset_by == TRACE_SERVER && !side_answered(rec, TRACE_SERVER))
+		return "refused (RST to the SYN)";
+	if (rec->reset)
+		return rec->reset_by == TRACE_CLIENT ? "reset by the client" : "reset by the server";
+	switch (rec->closed_by) {
+	case TRACE_CLIENT:
+		return "closed by the client";
+	case TRACE_SERVER:
+		return "closed by the server";
+	case 2:
+		return "closed by both at once";
+	}
+	bool client_only_tried = rec->nstates[TRACE_CLIENT] &&
+				 rec->states[TRACE_CLIENT][rec->nstates[TRACE_CLIENT] - 1] == TCPS_SYN_SENT;
+	return client_only_tried && !rec->packets[TRACE_SERVER] ? "SYN unanswered" : "still open";
+}
+
+/* ---- the line builder ---- */
+
+void trace_line_str(trace_line *l, const char *s)
+{
+	size_t room = TRACE_LINE_MAX - l->n, len = strlen(s);
+	if (len > room)
+		len = room;
+	memcpy(l->buf + l->n, s, len);
+	l->n += len;
+}
+
+void trace_line_chars(trace_line *l, char c, size_t count)
+{
+	size_t room = TRACE_LINE_MAX - l->n;
+	if (count > room)
+		count = room;
+	memset(l->buf + l->n, c, count);
+	l->n += count;
+}
+
+void trace_line_u64(trace_line *l, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (n > TRACE_LINE_MAX - l->n)
+		return;
+	while (n)
+		l->buf[l->n++] = digits[--n];
+}
+
+void trace_line_u64_right(trace_line *l, uint64_t v, size_t width)
+{
+	size_t digits = 1;
+	for (uint64_t x = v; x >= 10; x /= 10)
+		digits++;
+	if (digits < width)
+		trace_line_chars(l, ' ', width - digits);
+	trace_line_u64(l, v);
+}
+
+void trace_line_secs(trace_line *l, uint64_t ns)
+{
+	trace_line_u64(l, ns / 1000000000u);
+	uint64_t us = ns % 1000000000u / 1000u;
+	char frac[8] = ".000000";
+	for (int i = 6; i > 0; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	trace_line_str(l, frac);
+}
+
+void trace_line_secs_right(trace_line *l, uint64_t ns, size_t width)
+{
+	size_t len = 8; /* "0.000000" */
+	for (uint64_t x = ns / 1000000000u; x >= 10; x /= 10)
+		len++;
+	if (len < width)
+		trace_line_chars(l, ' ', width - len);
+	trace_line_secs(l, ns);
+}
+
+void trace_line_pad(trace_line *l, size_t col)
+{
+	if (l->n < col)
+		trace_line_chars(l, ' ', col - l->n);
+}
+
+void trace_line_addr(trace_line *l, const trace_endpoint *ep)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (!inet_ntop(ep->family == 6 ? AF_INET6 : AF_INET, ep->addr, a, sizeof a))
+		strcpy(a, "?");
+	trace_line_str(l, a);
+}
+
+void trace_line_endpoint(trace_line *l, const trace_endpoint *ep)
+{
+	if (ep->family == 6)
+		trace_line_str(l, "[");
+	trace_line_addr(l, ep);
+	trace_line_str(l, ep->family == 6 ? "]:" : ":");
+	trace_line_u64(l, ep->port);
+}
+
+void trace_line_flush(trace_line *l, FILE *out)
+{
+	fwrite(l->buf, 1, l->n, out);
+	l->n = 0;
+}

@@ -1,0 +1,65 @@
+/* The outputs of `tcpstate trace`: the ladder of the seed's Concrete
+ * Example for every connection (interleaved in capture order), one
+ * summary line per connection, the JSON Lines records of DESIGN.md, or a
+ * Zeek conn.log.
+ *
+ * A trace_render is the observer's `user`: trace_render_segment and
+ * trace_render_conn are its callbacks.  Rendering sits on the
+ * per-packet path, so a line is built in a stack buffer and written with
+ * one fwrite; nothing is allocated per packet (the ladder keeps one byte
+ * per connection, in an array grown by doubling). */
+#ifndef TCPS_TRACE_RENDER_H
+#define TCPS_TRACE_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "trace/observer.h"
+
+typedef enum trace_format {
+	TRACE_FORMAT_LADDER,
+	TRACE_FORMAT_SUMMARY,
+	TRACE_FORMAT_JSON,
+	TRACE_FORMAT_ZEEK,
+} trace_format;
+
+typedef struct trace_render {
+	FILE *out;
+	trace_format format;
+	bool absolute_seq;     /* -S: sequence numbers as on the wire */
+	bool have_origin;
+	uint64_t origin;       /* the capture's first packet (JSON "t" counts from it) */
+
+	/* The ladder: the states it last showed, per connection number
+	 * (client in the low nibble, server in the high one; 0xf: none). */
+	uint8_t *shown;
+	uint64_t nshown;
+	uint64_t open;         /* connections begun and not yet ended */
+	bool printed;          /* anything written yet (a blank line separates) */
+
+	/* The Zeek log. */
+	bool zeek_header;
+	time_t opened;
+
+	/* Totals, for --summary's last line. */
+	uint64_t conns, packets, bytes, closed, reset, unfinished;
+} trace_render;
+
+/* Returns 0. */
+int trace_render_init(trace_render *r, trace_format format, FILE *out, bool absolute_seq);
+void trace_render_free(trace_render *r);
+
+/* Whether the format draws segments (else pass no segment callback to
+ * the observer, which then skips building the events). */
+bool trace_render_wants_segments(const trace_render *r);
+
+/* The observer's callbacks; user is the trace_render. */
+void trace_render_segment(void *user, const trace_seg_event *ev);
+void trace_render_conn(void *user, const trace_conn_record *rec);
+
+/* The end of the output: the Zeek log's #close, the summary's totals. */
+void trace_render_finish(trace_render *r);
+
+#endif

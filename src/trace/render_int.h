@@ -1,0 +1,54 @@
+/* Between the renderer's files: one per output format, and the line
+ * builder they share (render.c). */
+#ifndef TCPS_TRACE_RENDER_INT_H
+#define TCPS_TRACE_RENDER_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace/render.h"
+
+/* A line built in place and written with one fwrite.  Appends past the
+ * end are cut, never overrun. */
+#define TRACE_LINE_MAX 1024
+
+typedef struct trace_line {
+	size_t n;
+	char buf[TRACE_LINE_MAX];
+} trace_line;
+
+void trace_line_str(trace_line *l, const char *s);
+void trace_line_chars(trace_line *l, char c, size_t count);
+void trace_line_u64(trace_line *l, uint64_t v);
+/* v right-aligned in width columns. */
+void trace_line_u64_right(trace_line *l, uint64_t v, size_t width);
+/* Nanoseconds as seconds with six decimals, "12.000345" (integer
+ * arithmetic: the same digits everywhere). */
+void trace_line_secs(trace_line *l, uint64_t ns);
+void trace_line_secs_right(trace_line *l, uint64_t ns, size_t width);
+/* Spaces up to column col (nothing when already past it). */
+void trace_line_pad(trace_line *l, size_t col);
+/* The address alone ("10.0.0.1", "2001:db8::1"), or with the port
+ * ("10.0.0.1:443", "[2001:db8::1]:443"). */
+void trace_line_addr(trace_line *l, const trace_endpoint *ep);
+void trace_line_endpoint(trace_line *l, const trace_endpoint *ep);
+/* Writes the line and empties it. */
+void trace_line_flush(trace_line *l, FILE *out);
+
+/* "client" or "server". */
+const char *trace_side_name(int side);
+
+void trace_ladder_segment(trace_render *r, const trace_seg_event *ev);
+void trace_ladder_conn(trace_render *r, const trace_conn_record *rec);
+void trace_json_segment(trace_render *r, const trace_seg_event *ev);
+void trace_json_conn(trace_render *r, const trace_conn_record *rec);
+void trace_summary_conn(trace_render *r, const trace_conn_record *rec);
+void trace_summary_finish(trace_render *r);
+void trace_zeek_conn(trace_render *r, const trace_conn_record *rec);
+void trace_zeek_finish(trace_render *r);
+
+/* How the connection ended, in words ("closed by the client", "reset by
+ * the server", "SYN unanswered", "still open"). */
+const char *trace_conn_ending(const trace_conn_record *rec);
+
+#endif

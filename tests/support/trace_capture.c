@@ -1,0 +1,98 @@
+/* See trace_capture.h. */
+#include "trace_capture.h"
+
+#include "tcpstate/tcpstate.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+static void on_seg(void *u, const trace_seg_event *e)
+{
+	tc_capture *cap = u;
+	if (cap->nev >= TC_MAX)
+		return;
+	cap->labels[cap->nev] = e->label;
+	for (int i = 0; i < 2; i++) {
+		cap->states[cap->nev][i] = e->state[i];
+		cap->revised[cap->nev][i] = e->revised[i];
+	}
+	cap->nev++;
+}
+
+static void on_conn(void *u, const trace_conn_record *r)
+{
+	tc_capture *cap = u;
+	if (cap->nrec < 8)
+		cap->rec[cap->nrec++] = *r;
+}
+
+static void on_diag(void *u, const trace_diag *d)
+{
+	tc_capture *cap = u;
+	if (cap->ndiag < 16)
+		cap->diag[cap->ndiag++] = *d;
+}
+
+void tc_open(tc_capture *cap, uint8_t family, const trace_obs_config *cfg)
+{
+	memset(cap, 0, sizeof *cap);
+	if (cfg)
+		cap->cfg = *cfg;
+	else
+		trace_obs_config_default(&cap->cfg);
+	cap->cfg.on_segment = on_seg;
+	cap->cfg.on_conn = on_conn;
+	cap->cfg.on_diag = on_diag;
+	cap->cfg.user = cap;
+	cap->obs = trace_obs_new(&cap->cfg);
+	assert_non_null(cap->obs);
+	cap->ts = 1700000000ull * TCPS_NS_PER_S;
+	cap->family = family;
+	cap->cport = 43236;
+}
+
+void tc_pkt(tc_capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
+	    uint16_t wnd, uint64_t dt_ms)
+{
+	trace_pkt p;
+	memset(&p, 0, sizeof p);
+	cap->ts += dt_ms * TCPS_NS_PER_MS;
+	p.ts = cap->ts;
+	p.family = cap->family;
+	uint8_t a[16] = { 10, 0, 0, 1 }, b[16] = { 10, 0, 0, 2 };
+	if (cap->family == 6) {
+		memset(a, 0, 16);
+		memset(b, 0, 16);
+		a[0] = b[0] = 0xfd;
+		a[15] = 1;
+		b[15] = 2;
+	}
+	memcpy(p.src, from == TC_C ? a : b, 16);
+	memcpy(p.dst, from == TC_C ? b : a, 16);
+	p.seg.sport = from == TC_C ? cap->cport : 9000;
+	p.seg.dport = from == TC_C ? 9000 : cap->cport;
+	p.seg.flags = flags;
+	p.seg.seq = seq;
+	p.seg.ack = ack;
+	p.seg.len = len;
+	p.seg.wnd = wnd;
+	assert_int_equal(trace_obs_packet(cap->obs, &p), 0);
+}
+
+void tc_close(tc_capture *cap)
+{
+	trace_obs_finish(cap->obs);
+	trace_obs_free(cap->obs);
+	cap->obs = NULL;
+}
+
+unsigned tc_count(const tc_capture *cap, trace_diag_code code)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < cap->ndiag; i++)
+		n += cap->diag[i].code == code;
+	return n;
+}

@@ -1,0 +1,42 @@
+/* A synthetic capture for observer tests: segments between a client
+ * (10.0.0.1, or fd00::1) and a server (10.0.0.2:9000, or fd00::2) fed
+ * straight to a trace_obs, with every callback recorded. */
+#ifndef TCPS_TEST_TRACE_CAPTURE_H
+#define TCPS_TEST_TRACE_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace/observer.h"
+
+#define TC_C 0 /* from the client */
+#define TC_S 1 /* from the server */
+#define TC_MAX 64
+
+typedef struct tc_capture {
+	trace_obs *obs;
+	trace_obs_config cfg;
+	uint64_t ts;
+	uint8_t family;
+	uint16_t cport;
+	trace_label labels[TC_MAX];
+	tcps_state states[TC_MAX][2];
+	bool revised[TC_MAX][2];
+	unsigned nev;
+	trace_conn_record rec[8];
+	unsigned nrec;
+	trace_diag diag[16];
+	unsigned ndiag;
+} tc_capture;
+
+/* family 4 or 6; cfg NULL for the defaults (callbacks are set here). */
+void tc_open(tc_capture *cap, uint8_t family, const trace_obs_config *cfg);
+/* One segment from TC_C or TC_S, dt_ms after the previous one. */
+void tc_pkt(tc_capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
+	    uint16_t wnd, uint64_t dt_ms);
+/* The capture ends: records and aggregate diagnoses come out. */
+void tc_close(tc_capture *cap);
+/* Diagnoses with this code. */
+unsigned tc_count(const tc_capture *cap, trace_diag_code code);
+
+#endif
