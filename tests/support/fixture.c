@@ -17,7 +17,7 @@ void tcpt_config(tcps_config *cfg)
 	cfg->wscale = -1;
 }
 
-static tcps_tuple tuple(bool any_remote)
+tcps_tuple tcpt_tuple(bool any_remote)
 {
 	tcps_tuple t = { .family = 4,
 			 .local_addr = { 127, 0, 0, 1 },
@@ -121,7 +121,7 @@ void tcpt_expect_state(tcpt_fx *fx, tcps_state st)
 
 static void to_established_passive(tcpt_fx *fx)
 {
-	tcps_tuple t = tuple(true);
+	tcps_tuple t = tcpt_tuple(true);
 	assert_int_equal(tcps_open_passive(fx->c, &t, fx->now), 0);
 	tcpt_arrive(fx, TCPS_SYN, TCPT_REMOTE_ISS, 0, NULL, 0);
 	tcpt_expect(fx, TCPS_SYN | TCPS_ACK, TCPT_LOCAL_ISS, TCPT_REMOTE_ISS + 1, 0);
@@ -131,7 +131,7 @@ static void to_established_passive(tcpt_fx *fx)
 
 static void to_established_active(tcpt_fx *fx)
 {
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	assert_int_equal(tcps_open_active(fx->c, &t, fx->now), 0);
 	tcpt_expect(fx, TCPS_SYN, TCPT_LOCAL_ISS, 0, 0);
 }
@@ -151,7 +151,7 @@ void tcpt_setup(tcpt_fx *fx, tcps_state st, bool active, const tcps_config *cfg)
 	if (st == TCPS_CLOSED)
 		return;
 	if (st == TCPS_LISTEN) {
-		tcps_tuple t = tuple(true);
+		tcps_tuple t = tcpt_tuple(true);
 		assert_int_equal(tcps_open_passive(fx->c, &t, fx->now), 0);
 		return;
 	}
@@ -214,6 +214,19 @@ void tcpt_setup(tcpt_fx *fx, tcps_state st, bool active, const tcps_config *cfg)
 	fx->peer_seq++;
 	tcpt_expect(fx, TCPS_ACK, our_fin + 1, fx->peer_seq, 0);
 	tcpt_expect_state(fx, TCPS_TIME_WAIT);
+}
+
+void tcpt_expect_to_peer(const tcpt_fx *fx)
+{
+	assert_int_equal(fx->out.sport, TCPT_LOCAL_PORT);
+	assert_int_equal(fx->out.dport, TCPT_REMOTE_PORT);
+}
+
+tcps_status tcpt_status(const tcpt_fx *fx)
+{
+	tcps_status st;
+	tcps_get_status(fx->c, &st);
+	return st;
 }
 
 void tcpt_teardown(tcpt_fx *fx)

@@ -65,5 +65,10 @@ void tcpt_advance(tcpt_fx *fx, uint64_t dt);
 bool tcpt_to_expiry(tcpt_fx *fx);
 
 void tcpt_expect_state(tcpt_fx *fx, tcps_state st);
+/* The fixture's tuple, with the peer known or left open (any_remote). */
+tcps_tuple tcpt_tuple(bool any_remote);
+/* The last segment sent went to the peer, from our port. */
+void tcpt_expect_to_peer(const tcpt_fx *fx);
+tcps_status tcpt_status(const tcpt_fx *fx);
 
 #endif

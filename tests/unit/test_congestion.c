@@ -30,16 +30,9 @@ static int setup_text(void **state)
 	return 0;
 }
 
-static tcps_status status(const tcpt_fx *fx)
-{
-	tcps_status st;
-	tcps_get_status(fx->c, &st);
-	return st;
-}
-
 static void expect_cwnd(const tcpt_fx *fx, uint32_t cwnd, uint32_t ssthresh)
 {
-	tcps_status st = status(fx);
+	tcps_status st = tcpt_status(fx);
 	if (st.cwnd != cwnd || st.ssthresh != ssthresh)
 		fail_msg("cwnd/ssthresh: want %u/%u, got %u/%u", cwnd, ssthresh, st.cwnd, st.ssthresh);
 }
@@ -101,7 +94,7 @@ static void test_rfc5681_3_1_initial_window_per_smss(void **state)
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		tcpt_fx fx;
 		setup_peer_mss(&fx, rows[i].mss);
-		tcps_status st = status(&fx);
+		tcps_status st = tcpt_status(&fx);
 		assert_int_equal(st.snd_mss, rows[i].mss);
 		assert_int_equal(st.cwnd, rows[i].iw);
 		assert_int_equal(st.ssthresh, UINT32_MAX);
@@ -284,7 +277,7 @@ static void test_rfc5681_3_2_three_dupacks_fast_retransmit(void **state)
 	expect_cwnd(&fx, 4 * M + 3 * M, 4 * M);
 	expect_seg(&fx, 4, false);
 	tcpt_expect_nothing(&fx); /* 8 in flight, cwnd 7: nothing new */
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.retransmits, 1);
 	assert_int_equal(st.snd_una, L + 4 * M);
 	assert_int_equal(st.snd_nxt, L + 12 * M);
@@ -310,7 +303,7 @@ static void test_rfc5681_3_2_further_dupacks_inflate_cwnd(void **state)
 	expect_cwnd(&fx, 10 * M, 4 * M);
 	expect_seg(&fx, 13, false);
 	tcpt_expect_nothing(&fx);
-	assert_int_equal(status(&fx).retransmits, 1);
+	assert_int_equal(tcpt_status(&fx).retransmits, 1);
 	tcpt_teardown(&fx);
 }
 
@@ -334,7 +327,7 @@ static void test_rfc6582_partial_ack_retransmits_next_hole(void **state)
 	expect_seg(&fx, 8, false); /* the next hole, without waiting */
 	expect_seg(&fx, 14, false); /* flight 6 (8..13), cwnd 7 */
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.retransmits, 2);
 	assert_int_equal(tcps_get_expiry(fx.c), fx.now + st.rto); /* timer restarted */
 	tcpt_teardown(&fx);
@@ -366,7 +359,7 @@ static void test_rfc6582_full_ack_deflates_cwnd_to_ssthresh(void **state)
 	tcpt_expect_nothing(&fx);
 	ack(&fx, 16); /* a cwnd's worth more: +1 SMSS */
 	expect_cwnd(&fx, 5 * M, 4 * M);
-	assert_int_equal(status(&fx).retransmits, 2);
+	assert_int_equal(tcpt_status(&fx).retransmits, 2);
 	tcpt_teardown(&fx);
 }
 
@@ -413,7 +406,7 @@ static void test_rfc6582_no_fast_retransmit_below_recover_after_rto(void **state
 		tcpt_expect_nothing(&fx);
 	}
 	expect_cwnd(&fx, 2 * M, 4 * M);
-	assert_int_equal(status(&fx).retransmits, 1);
+	assert_int_equal(tcpt_status(&fx).retransmits, 1);
 	tcpt_teardown(&fx);
 }
 

@@ -22,13 +22,6 @@
 #define IRS TCPT_REMOTE_ISS
 #define TSVAL0 ((uint32_t)(TCPT_T0 / TCPS_NS_PER_MS))
 
-static tcps_status status(const tcpt_fx *fx)
-{
-	tcps_status st;
-	tcps_get_status(fx->c, &st);
-	return st;
-}
-
 /* A segment from the peer, no options. */
 static tcps_segment peer(uint8_t flags, uint32_t seq, uint32_t ack)
 {
@@ -101,7 +94,7 @@ static void test_must_14_peer_mss_honoured(void **state)
 	synack.mss = 500;
 	tcpt_arrive_seg(&fx, &synack);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
-	assert_int_equal(status(&fx).snd_mss, 500);
+	assert_int_equal(tcpt_status(&fx).snd_mss, 500);
 	assert_int_equal(tcps_send(fx.c, text, sizeof text, fx.now), 2000);
 	/* RFC 5681 §3.1: an initial window of 4 * 500 = 2000 octets. */
 	for (uint32_t i = 0; i < 3; i++)
@@ -124,7 +117,7 @@ static void test_must_14_passive_peer_mss_honoured(void **state)
 	open_passive(&fx, &cfg, &syn);
 	tcpt_arrive(&fx, TCPS_ACK, IRS + 1, ISS + 1, NULL, 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
-	assert_int_equal(status(&fx).snd_mss, 700);
+	assert_int_equal(tcpt_status(&fx).snd_mss, 700);
 	assert_int_equal(tcps_send(fx.c, text, sizeof text, fx.now), 1000);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 700);
 	/* Nagle (§3.7.4): the 300-octet tail waits for the ACK. */
@@ -146,7 +139,7 @@ static void test_must_15_default_mss_536_ipv4(void **state)
 	open_active(&fx, &cfg, 4);
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS + 1, NULL, 0);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
-	assert_int_equal(status(&fx).snd_mss, 536);
+	assert_int_equal(tcpt_status(&fx).snd_mss, 536);
 	assert_int_equal(tcps_send(fx.c, text, sizeof text, fx.now), 1000);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 536);
 	tcpt_expect_nothing(&fx);
@@ -164,7 +157,7 @@ static void test_must_15_default_mss_1220_ipv6(void **state)
 	open_active(&fx, &cfg, 6);
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS + 1, NULL, 0);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
-	assert_int_equal(status(&fx).snd_mss, 1220);
+	assert_int_equal(tcpt_status(&fx).snd_mss, 1220);
 	tcpt_teardown(&fx);
 }
 
@@ -181,7 +174,7 @@ static void test_rfc9293_3_7_1_send_mss_capped_by_own_mss(void **state)
 	synack.options = TCPS_OPT_MSS;
 	synack.mss = 9000;
 	tcpt_arrive_seg(&fx, &synack);
-	assert_int_equal(status(&fx).snd_mss, 1460);
+	assert_int_equal(tcpt_status(&fx).snd_mss, 1460);
 	tcpt_teardown(&fx);
 }
 
@@ -250,7 +243,7 @@ static void test_rfc7323_2_2_wscale_both_syns_applied_after_handshake(void **sta
 	synack.options = TCPS_OPT_WSCALE;
 	synack.wscale = 3;
 	tcpt_arrive_seg(&fx, &synack);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_wscale, 3);
 	assert_int_equal(st.rcv_wscale, 7);
 	assert_int_equal(st.snd_wnd, 1000); /* the SYN,ACK's window: unscaled */
@@ -261,7 +254,7 @@ static void test_rfc7323_2_2_wscale_both_syns_applied_after_handshake(void **sta
 	tcps_segment ack = peer(TCPS_ACK, IRS + 1, ISS + 1);
 	ack.wnd = 1000;
 	tcpt_arrive_seg(&fx, &ack);
-	assert_int_equal(status(&fx).snd_wnd, 8000);
+	assert_int_equal(tcpt_status(&fx).snd_wnd, 8000);
 	tcpt_teardown(&fx);
 }
 
@@ -277,7 +270,7 @@ static void test_rfc7323_2_2_wscale_only_our_syn_no_scaling(void **state)
 	tcps_segment synack = peer(TCPS_SYN | TCPS_ACK, IRS, ISS + 1);
 	synack.wnd = 1000;
 	tcpt_arrive_seg(&fx, &synack);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_wscale, 0);
 	assert_int_equal(st.rcv_wscale, 0);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
@@ -285,7 +278,7 @@ static void test_rfc7323_2_2_wscale_only_our_syn_no_scaling(void **state)
 	tcps_segment ack = peer(TCPS_ACK, IRS + 1, ISS + 1);
 	ack.wnd = 1000;
 	tcpt_arrive_seg(&fx, &ack);
-	assert_int_equal(status(&fx).snd_wnd, 1000);
+	assert_int_equal(tcpt_status(&fx).snd_wnd, 1000);
 	tcpt_teardown(&fx);
 }
 
@@ -301,7 +294,7 @@ static void test_rfc7323_2_2_syn_ack_wscale_only_if_syn_had_it(void **state)
 	assert_int_equal(synack->options & TCPS_OPT_WSCALE, 0);
 	tcpt_arrive(&fx, TCPS_ACK, IRS + 1, ISS + 1, NULL, 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
-	assert_int_equal(status(&fx).snd_wnd, TCPT_PEER_WND);
+	assert_int_equal(tcpt_status(&fx).snd_wnd, TCPT_PEER_WND);
 	tcpt_teardown(&fx);
 
 	syn.options = TCPS_OPT_WSCALE;
@@ -311,12 +304,12 @@ static void test_rfc7323_2_2_syn_ack_wscale_only_if_syn_had_it(void **state)
 	assert_int_equal(synack->options & TCPS_OPT_WSCALE, TCPS_OPT_WSCALE);
 	assert_int_equal(synack->wscale, 7);
 	assert_int_equal(synack->wnd, 65535);
-	assert_int_equal(status(&fx).snd_wnd, 1000); /* the SYN's window: unscaled */
+	assert_int_equal(tcpt_status(&fx).snd_wnd, 1000); /* the SYN's window: unscaled */
 	tcps_segment ack = peer(TCPS_ACK, IRS + 1, ISS + 1);
 	ack.wnd = 1000;
 	tcpt_arrive_seg(&fx, &ack);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
-	assert_int_equal(status(&fx).snd_wnd, 4000);
+	assert_int_equal(tcpt_status(&fx).snd_wnd, 4000);
 	tcpt_teardown(&fx);
 }
 
@@ -334,7 +327,7 @@ static void test_rfc7323_2_2_wscale_not_configured_declines(void **state)
 	tcps_segment ack = peer(TCPS_ACK, IRS + 1, ISS + 1);
 	ack.wnd = 1000;
 	tcpt_arrive_seg(&fx, &ack);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_wscale, 0);
 	assert_int_equal(st.snd_wnd, 1000);
 	tcpt_teardown(&fx);
@@ -355,7 +348,7 @@ static void test_rfc7323_2_3_wscale_above_14_used_as_14(void **state)
 	tcps_segment ack = peer(TCPS_ACK, IRS + 1, ISS + 1);
 	ack.wnd = 2;
 	tcpt_arrive_seg(&fx, &ack);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_wscale, 14);
 	assert_int_equal(st.snd_wnd, 2u << 14);
 	tcpt_teardown(&fx);
@@ -379,7 +372,7 @@ static void established_ts(tcpt_fx *fx)
 	synack.tsecr = TSVAL0;
 	tcpt_arrive_seg(fx, &synack);
 	tcpt_expect_state(fx, TCPS_ESTABLISHED);
-	assert_true(status(fx).timestamps);
+	assert_true(tcpt_status(fx).timestamps);
 }
 
 /* §3.2: "Once TSopt has been successfully negotiated ... the TSopt MUST be
@@ -395,7 +388,7 @@ static void test_rfc7323_3_2_ts_negotiated_every_segment_carries_ts(void **state
 	assert_int_equal(fx.out.options, TCPS_OPT_TS);
 	assert_int_equal(fx.out.tsval, TSVAL0 + 7);
 	assert_int_equal(fx.out.tsecr, 5000);
-	assert_int_equal(status(&fx).snd_mss, 536 - 12);
+	assert_int_equal(tcpt_status(&fx).snd_mss, 536 - 12);
 
 	fx.now += TCPS_NS_PER_MS;
 	assert_int_equal(tcps_send(fx.c, "data", 4, fx.now), 4);
@@ -448,7 +441,7 @@ static void test_rfc7323_3_2_ts_not_in_syn_ack_not_used(void **state)
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS + 1, NULL, 0);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
 	assert_int_equal(fx.out.options, 0);
-	assert_false(status(&fx).timestamps);
+	assert_false(tcpt_status(&fx).timestamps);
 	assert_int_equal(tcps_send(fx.c, "x", 1, fx.now), 1);
 	tcpt_expect(&fx, TCPS_PSH | TCPS_ACK, ISS + 1, IRS + 1, 1);
 	assert_int_equal(fx.out.options, 0);
@@ -497,7 +490,7 @@ static void test_rfc7323_5_3_paws_old_timestamp_dropped_with_ack(void **state)
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
 	assert_int_equal(fx.out.tsecr, 5000);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.rcv_nxt, IRS + 1);
 	assert_int_equal(st.rcv_ready, 0);
 
@@ -506,7 +499,7 @@ static void test_rfc7323_5_3_paws_old_timestamp_dropped_with_ack(void **state)
 	fresh.tsval = 5001;
 	fresh.data = (const uint8_t *)"new";
 	tcpt_arrive_seg(&fx, &fresh);
-	assert_int_equal(status(&fx).rcv_nxt, IRS + 4);
+	assert_int_equal(tcpt_status(&fx).rcv_nxt, IRS + 4);
 	tcpt_advance(&fx, fx.cfg.delack);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 4, 0);
 	assert_int_equal(fx.out.tsecr, 5001);
@@ -546,7 +539,7 @@ static void test_rfc2018_2_sack_permitted_negotiated(void **state)
 	tcpt_arrive_seg(&fx, &synack);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
 	assert_int_equal(fx.out.options, 0);
-	assert_true(status(&fx).sack_permitted);
+	assert_true(tcpt_status(&fx).sack_permitted);
 	tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, IRS + 101, ISS + 1, "later", 5);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
 	assert_int_equal(fx.out.options, TCPS_OPT_SACK);
@@ -566,7 +559,7 @@ static void test_rfc2018_2_sack_not_permitted_no_blocks(void **state)
 	open_active(&fx, &cfg, 4);
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS + 1, NULL, 0);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
-	assert_false(status(&fx).sack_permitted);
+	assert_false(tcpt_status(&fx).sack_permitted);
 	tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, IRS + 101, ISS + 1, "later", 5);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
 	assert_int_equal(fx.out.options, 0);
@@ -593,7 +586,7 @@ static void test_rfc2018_2_syn_ack_sack_ok_only_if_syn_had_it(void **state)
 	cfg.sack = false;
 	synack = open_passive(&fx, &cfg, &syn);
 	assert_int_equal(synack->options & TCPS_OPT_SACK_OK, 0);
-	assert_false(status(&fx).sack_permitted);
+	assert_false(tcpt_status(&fx).sack_permitted);
 	tcpt_teardown(&fx);
 }
 
@@ -626,7 +619,7 @@ static void test_must_6_unknown_options_ignored(void **state)
 	const tcps_segment *synack = open_passive(&fx, &cfg, &syn);
 	assert_int_equal(synack->dport, TCPT_REMOTE_PORT);
 	tcpt_expect_state(&fx, TCPS_SYN_RCVD);
-	assert_int_equal(status(&fx).snd_mss, 1000);
+	assert_int_equal(tcpt_status(&fx).snd_mss, 1000);
 	tcpt_teardown(&fx);
 }
 

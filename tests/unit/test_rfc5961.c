@@ -22,13 +22,6 @@
 #define RCV_NXT (IRS + 1)
 #define RCV_WND 10000u
 
-static tcps_status status(const tcpt_fx *fx)
-{
-	tcps_status st;
-	tcps_get_status(fx->c, &st);
-	return st;
-}
-
 /* ESTABLISHED with RCV.WND = rcv_buf, opened passively (or actively). */
 static void established(tcpt_fx *fx, uint32_t rcv_buf, bool active)
 {
@@ -36,7 +29,7 @@ static void established(tcpt_fx *fx, uint32_t rcv_buf, bool active)
 	tcpt_config(&cfg);
 	cfg.rcv_buf = rcv_buf;
 	tcpt_setup(fx, TCPS_ESTABLISHED, active, &cfg);
-	tcps_status st = status(fx);
+	tcps_status st = tcpt_status(fx);
 	assert_int_equal(st.snd_nxt, SND_NXT);
 	assert_int_equal(st.rcv_nxt, RCV_NXT);
 	assert_int_equal(st.rcv_wnd, rcv_buf);
@@ -47,7 +40,7 @@ static void expect_alive(tcpt_fx *fx)
 {
 	tcpt_expect_state(fx, TCPS_ESTABLISHED);
 	assert_int_equal(tcps_get_error(fx->c), 0);
-	tcps_status st = status(fx);
+	tcps_status st = tcpt_status(fx);
 	assert_int_equal(st.rcv_nxt, RCV_NXT);
 	assert_int_equal(st.snd_una, SND_NXT);
 }
@@ -169,7 +162,7 @@ static void test_rfc5961_4_2_syn_with_text_not_delivered(void **state)
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, RCV_NXT + 10, SND_NXT, "evil", 4);
 	expect_challenge_ack(&fx, SND_NXT, RCV_NXT);
 	expect_alive(&fx);
-	assert_int_equal(status(&fx).rcv_ready, 0);
+	assert_int_equal(tcpt_status(&fx).rcv_ready, 0);
 	tcpt_teardown(&fx);
 }
 
@@ -184,7 +177,7 @@ static void test_rfc9293_3_10_7_4_ack_beyond_snd_nxt_acked_and_dropped(void **st
 	assert_int_equal(tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, RCV_NXT, SND_NXT + 500, "abc", 3), 0);
 	expect_challenge_ack(&fx, SND_NXT, RCV_NXT);
 	expect_alive(&fx);
-	assert_int_equal(status(&fx).rcv_ready, 0);
+	assert_int_equal(tcpt_status(&fx).rcv_ready, 0);
 	tcpt_teardown(&fx);
 }
 
@@ -200,11 +193,11 @@ static void test_rfc5961_5_2_ack_older_than_max_snd_wnd_dropped_with_ack(void **
 	assert_int_equal(tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, RCV_NXT, oldest - 1, "abc", 3), 0);
 	expect_challenge_ack(&fx, SND_NXT, RCV_NXT);
 	expect_alive(&fx);
-	assert_int_equal(status(&fx).rcv_ready, 0);
+	assert_int_equal(tcpt_status(&fx).rcv_ready, 0);
 	/* At the edge of the range the ACK is a duplicate and the text is
 	 * taken. */
 	assert_int_equal(tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, RCV_NXT, oldest, "abc", 3), 0);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.rcv_nxt, RCV_NXT + 3);
 	assert_int_equal(st.rcv_ready, 3);
 	assert_int_equal(st.snd_una, SND_NXT);
@@ -245,7 +238,7 @@ static void zero_window(tcpt_fx *fx)
 	tcpt_expect(fx, TCPS_ACK, SND_NXT + 5, RCV_NXT + 1000, 0);
 	assert_int_equal(fx->out.wnd, 0);
 	tcpt_expect_nothing(fx);
-	assert_int_equal(status(fx).rcv_wnd, 0);
+	assert_int_equal(tcpt_status(fx).rcv_wnd, 0);
 }
 
 /* Case 1, SEG.LEN = 0, RCV.WND = 0: acceptable when SEG.SEQ = RCV.NXT. */
@@ -256,7 +249,7 @@ static void test_rfc9293_3_10_7_4_len0_wnd0_at_rcv_nxt_acceptable(void **state)
 	zero_window(&fx);
 	tcpt_arrive(&fx, TCPS_ACK, RCV_NXT + 1000, SND_NXT + 5, NULL, 0);
 	tcpt_expect_nothing(&fx);
-	assert_int_equal(status(&fx).snd_una, SND_NXT + 5);
+	assert_int_equal(tcpt_status(&fx).snd_una, SND_NXT + 5);
 	tcpt_teardown(&fx);
 }
 
@@ -269,7 +262,7 @@ static void test_rfc9293_3_10_7_4_len0_wnd0_elsewhere_unacceptable(void **state)
 	expect_challenge_ack(&fx, SND_NXT + 5, RCV_NXT + 1000);
 	tcpt_arrive(&fx, TCPS_ACK, RCV_NXT + 999, SND_NXT + 5, NULL, 0);
 	expect_challenge_ack(&fx, SND_NXT + 5, RCV_NXT + 1000);
-	assert_int_equal(status(&fx).snd_una, SND_NXT); /* the ACK field was not used */
+	assert_int_equal(tcpt_status(&fx).snd_una, SND_NXT); /* the ACK field was not used */
 	tcpt_teardown(&fx);
 }
 
@@ -283,7 +276,7 @@ static void test_rfc9293_3_10_7_4_len0_wnd_open_in_window_acceptable(void **stat
 	tcpt_expect(&fx, TCPS_PSH | TCPS_ACK, SND_NXT, RCV_NXT, 5);
 	tcpt_arrive(&fx, TCPS_ACK, RCV_NXT + RCV_WND - 1, SND_NXT + 5, NULL, 0);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_una, SND_NXT + 5);
 	assert_int_equal(st.rcv_nxt, RCV_NXT);
 	tcpt_teardown(&fx);
@@ -300,7 +293,7 @@ static void test_rfc9293_3_10_7_4_len0_wnd_open_outside_unacceptable(void **stat
 	expect_challenge_ack(&fx, SND_NXT + 5, RCV_NXT);
 	tcpt_arrive(&fx, TCPS_ACK, RCV_NXT - 1, SND_NXT + 5, NULL, 0);
 	expect_challenge_ack(&fx, SND_NXT + 5, RCV_NXT);
-	assert_int_equal(status(&fx).snd_una, SND_NXT);
+	assert_int_equal(tcpt_status(&fx).snd_una, SND_NXT);
 	tcpt_teardown(&fx);
 }
 
@@ -317,7 +310,7 @@ static void test_must_66_text_wnd0_only_ack_processed(void **state)
 	tcpt_expect(&fx, TCPS_ACK, SND_NXT + 5, RCV_NXT + 1000, 0);
 	assert_int_equal(fx.out.wnd, 0);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_una, SND_NXT + 5);
 	assert_int_equal(st.rcv_nxt, RCV_NXT + 1000);
 	assert_int_equal(st.rcv_ready, 1000);
@@ -331,7 +324,7 @@ static void test_rfc9293_3_10_7_4_text_wnd0_elsewhere_unacceptable(void **state)
 	zero_window(&fx);
 	tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, RCV_NXT + 1001, SND_NXT + 5, "more", 4);
 	expect_challenge_ack(&fx, SND_NXT + 5, RCV_NXT + 1000);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_una, SND_NXT);
 	assert_int_equal(st.rcv_nxt, RCV_NXT + 1000);
 	tcpt_teardown(&fx);
@@ -399,7 +392,7 @@ static void test_rfc9293_3_10_7_4_text_overlapping_right_edge_trimmed(void **sta
 	tcpt_expect(&fx, TCPS_ACK, SND_NXT, RCV_NXT + RCV_WND, 0);
 	assert_int_equal(fx.out.wnd, 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
-	assert_int_equal(status(&fx).rcv_ready, RCV_WND);
+	assert_int_equal(tcpt_status(&fx).rcv_ready, RCV_WND);
 	tcpt_teardown(&fx);
 }
 
@@ -420,7 +413,7 @@ static void test_rfc9293_3_10_7_4_window_is_what_was_advertised(void **state)
 	expect_challenge_ack(&fx, SND_NXT + 1, RCV_NXT);
 	/* Filling the offered window ends at its edge: "z" was not kept. */
 	tcpt_arrive(&fx, TCPS_ACK, RCV_NXT, SND_NXT + 1, text, sizeof text);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.rcv_nxt, RCV_NXT + 65535);
 	assert_int_equal(st.rcv_ready, 65535);
 	tcpt_teardown(&fx);
@@ -438,7 +431,7 @@ static void test_rfc9293_3_10_7_4_text_outside_window_unacceptable(void **state)
 	tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, RCV_NXT + RCV_WND, SND_NXT, "0123456789", 10);
 	expect_challenge_ack(&fx, SND_NXT, RCV_NXT);
 	expect_alive(&fx);
-	assert_int_equal(status(&fx).rcv_ready, 0);
+	assert_int_equal(tcpt_status(&fx).rcv_ready, 0);
 	tcpt_teardown(&fx);
 }
 

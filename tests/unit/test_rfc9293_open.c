@@ -19,31 +19,6 @@
 #define ISS TCPT_LOCAL_ISS
 #define IRS TCPT_REMOTE_ISS
 
-/* The tuple the fixture uses, with the peer known or left open. */
-static tcps_tuple tuple(bool any_remote)
-{
-	tcps_tuple t = { .family = 4,
-			 .local_addr = { 127, 0, 0, 1 },
-			 .remote_addr = { 127, 0, 0, 2 },
-			 .local_port = TCPT_LOCAL_PORT,
-			 .remote_port = any_remote ? 0 : TCPT_REMOTE_PORT };
-	return t;
-}
-
-/* The last segment sent goes to the peer, from our port. */
-static void expect_addressed_to_peer(const tcpt_fx *fx)
-{
-	assert_int_equal(fx->out.sport, TCPT_LOCAL_PORT);
-	assert_int_equal(fx->out.dport, TCPT_REMOTE_PORT);
-}
-
-static tcps_status status(const tcpt_fx *fx)
-{
-	tcps_status st;
-	tcps_get_status(fx->c, &st);
-	return st;
-}
-
 /* ---- Tests for the CLOSED state ---- */
 
 /* §3.10.7.1: "If the ACK bit is off, sequence number zero is used,
@@ -55,7 +30,7 @@ static void test_rfc9293_3_10_7_1_closed_syn_gets_rst_ack(void **state)
 	tcpt_setup(&fx, TCPS_CLOSED, false, NULL);
 	tcpt_arrive(&fx, TCPS_SYN, IRS, 0, NULL, 0);
 	tcpt_expect(&fx, TCPS_RST | TCPS_ACK, 0, IRS + 1, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
 	tcpt_expect_state(&fx, TCPS_CLOSED);
 	tcpt_teardown(&fx);
@@ -69,7 +44,7 @@ static void test_rfc9293_3_10_7_1_closed_text_fin_without_ack_rst_acks_seg_len(v
 	tcpt_setup(&fx, TCPS_CLOSED, false, NULL);
 	tcpt_arrive(&fx, TCPS_FIN | TCPS_PSH, 5000, 0, "hello", 5);
 	tcpt_expect(&fx, TCPS_RST | TCPS_ACK, 0, 5000 + 5 + 1, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
 	tcpt_teardown(&fx);
 }
@@ -82,7 +57,7 @@ static void test_rfc9293_3_10_7_1_closed_ack_gets_rst_seq_seg_ack(void **state)
 	tcpt_setup(&fx, TCPS_CLOSED, false, NULL);
 	tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, 7777, 123456, "data", 4);
 	tcpt_expect(&fx, TCPS_RST, 123456, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
 	tcpt_expect_state(&fx, TCPS_CLOSED);
 	tcpt_teardown(&fx);
@@ -113,7 +88,7 @@ static void test_rfc9293_3_10_7_1_closed_after_refused_answers_rst(void **state)
 	tcpt_expect_state(&fx, TCPS_CLOSED);
 	tcpt_arrive(&fx, TCPS_ACK, IRS + 1, ISS + 1, NULL, 0);
 	tcpt_expect(&fx, TCPS_RST, ISS + 1, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
 	tcpt_teardown(&fx);
 }
@@ -144,7 +119,7 @@ static void test_rfc9293_3_10_1_open_after_close_starts_clean(void **state)
 	(void)state;
 	tcpt_fx fx;
 	uint8_t buf[8];
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	tcpt_setup(&fx, TCPS_ESTABLISHED, false, NULL);
 	tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH | TCPS_FIN, IRS + 1, ISS + 1, "old", 3);
 	tcpt_expect_state(&fx, TCPS_CLOSE_WAIT);
@@ -182,12 +157,12 @@ static void test_rfc9293_3_10_5_abort_rst_sent_after_reopen(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	tcpt_setup(&fx, TCPS_ESTABLISHED, false, NULL);
 	assert_int_equal(tcps_abort(fx.c, fx.now), 0);
 	assert_int_equal(tcps_open_active(fx.c, &t, fx.now), 0);
 	tcpt_expect(&fx, TCPS_RST, ISS + 1, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect(&fx, TCPS_SYN, ISS, 0, 0);
 	tcpt_expect_nothing(&fx);
 	tcpt_teardown(&fx);
@@ -198,7 +173,7 @@ static void test_rfc9293_3_10_1_open_twice_exists(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	tcpt_setup(&fx, TCPS_SYN_SENT, true, NULL);
 	assert_int_equal(tcps_open_active(fx.c, &t, fx.now), TCPS_ERR_EXISTS);
 	assert_int_equal(tcps_open_passive(fx.c, &t, fx.now), TCPS_ERR_EXISTS);
@@ -212,7 +187,7 @@ static void test_rfc9293_3_10_1_active_open_without_remote_invalid(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
-	tcps_tuple t = tuple(true);
+	tcps_tuple t = tcpt_tuple(true);
 	tcpt_setup(&fx, TCPS_CLOSED, false, NULL);
 	assert_int_equal(tcps_open_active(fx.c, &t, fx.now), TCPS_ERR_INVALID);
 	tcpt_expect_state(&fx, TCPS_CLOSED);
@@ -247,7 +222,7 @@ static void test_rfc9293_3_10_7_2_listen_ack_gets_rst(void **state)
 	tcpt_setup(&fx, TCPS_LISTEN, false, NULL);
 	tcpt_arrive(&fx, TCPS_ACK, IRS + 1, 31337, NULL, 0);
 	tcpt_expect(&fx, TCPS_RST, 31337, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
 	tcpt_expect_state(&fx, TCPS_LISTEN);
 	tcpt_teardown(&fx);
@@ -276,9 +251,9 @@ static void test_rfc9293_3_10_7_2_listen_syn_gets_syn_ack(void **state)
 	assert_int_equal(tcpt_arrive(&fx, TCPS_SYN, IRS, 0, NULL, 0), 0);
 	tcpt_expect_state(&fx, TCPS_SYN_RCVD);
 	tcpt_expect(&fx, TCPS_SYN | TCPS_ACK, ISS, IRS + 1, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.iss, ISS);
 	assert_int_equal(st.irs, IRS);
 	assert_int_equal(st.rcv_nxt, IRS + 1);
@@ -298,7 +273,7 @@ static void test_rfc9293_3_10_7_2_listen_syn_with_text_acks_syn_only(void **stat
 	tcpt_arrive(&fx, TCPS_SYN, IRS, 0, "early", 5);
 	tcpt_expect(&fx, TCPS_SYN | TCPS_ACK, ISS, IRS + 1, 0);
 	tcpt_expect_state(&fx, TCPS_SYN_RCVD);
-	assert_int_equal(status(&fx).rcv_ready, 0);
+	assert_int_equal(tcpt_status(&fx).rcv_ready, 0);
 	tcpt_teardown(&fx);
 }
 
@@ -359,16 +334,16 @@ static void test_rfc9293_3_10_2_listen_send_known_remote_syn_sent(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	tcpt_setup(&fx, TCPS_CLOSED, false, NULL);
 	assert_int_equal(tcps_open_passive(fx.c, &t, fx.now), 0);
 	tcpt_expect_state(&fx, TCPS_LISTEN);
 	assert_int_equal(tcps_send(fx.c, "hello", 5, fx.now), 5);
 	tcpt_expect_state(&fx, TCPS_SYN_SENT);
 	tcpt_expect(&fx, TCPS_SYN, ISS, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_una, ISS);
 	assert_int_equal(st.snd_nxt, ISS + 1);
 	/* The queued text follows the handshake. */

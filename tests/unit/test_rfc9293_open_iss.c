@@ -17,24 +17,6 @@
 #define ISS TCPT_LOCAL_ISS
 #define IRS TCPT_REMOTE_ISS
 
-/* The tuple the fixture uses, with the peer known or left open. */
-static tcps_tuple tuple(bool any_remote)
-{
-	tcps_tuple t = { .family = 4,
-			 .local_addr = { 127, 0, 0, 1 },
-			 .remote_addr = { 127, 0, 0, 2 },
-			 .local_port = TCPT_LOCAL_PORT,
-			 .remote_port = any_remote ? 0 : TCPT_REMOTE_PORT };
-	return t;
-}
-
-static tcps_status status(const tcpt_fx *fx)
-{
-	tcps_status st;
-	tcps_get_status(fx->c, &st);
-	return st;
-}
-
 /* ---- Tests for the initial sequence number (RFC 6528, §3.4.1) ---- */
 
 /* A pinned ISS is used as given, wrapping included (§3.4: arithmetic
@@ -44,7 +26,7 @@ static void test_rfc9293_3_4_pinned_iss_wraps(void **state)
 	(void)state;
 	tcpt_fx fx;
 	tcps_config cfg;
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	tcpt_config(&cfg);
 	cfg.iss = 0xFFFFFFFFu;
 	tcpt_setup(&fx, TCPS_CLOSED, false, &cfg);
@@ -65,7 +47,7 @@ static void test_rfc6528_active_open_iss_from_isn(void **state)
 	(void)state;
 	tcpt_fx fx;
 	tcps_config cfg;
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	tcpt_config(&cfg);
 	cfg.pin_iss = false;
 	for (int i = 0; i < 16; i++)
@@ -75,7 +57,7 @@ static void test_rfc6528_active_open_iss_from_isn(void **state)
 	assert_int_not_equal(want, TCPT_LOCAL_ISS);
 	assert_int_equal(tcps_open_active(fx.c, &t, fx.now), 0);
 	tcpt_expect(&fx, TCPS_SYN, want, 0, 0);
-	assert_int_equal(status(&fx).iss, want);
+	assert_int_equal(tcpt_status(&fx).iss, want);
 	tcpt_teardown(&fx);
 }
 
@@ -92,7 +74,7 @@ static void test_rfc6528_passive_open_iss_from_isn_at_syn(void **state)
 		cfg.isn_key[i] = (uint8_t)(3 * i + 1);
 	tcpt_setup(&fx, TCPS_LISTEN, false, &cfg);
 	fx.now += 5 * TCPS_NS_PER_S;
-	tcps_tuple full = tuple(false);
+	tcps_tuple full = tcpt_tuple(false);
 	uint32_t want = tcps_isn(&full, cfg.isn_key, fx.now);
 	tcpt_arrive(&fx, TCPS_SYN, IRS, 0, NULL, 0);
 	tcpt_expect(&fx, TCPS_SYN | TCPS_ACK, want, IRS + 1, 0);
@@ -108,7 +90,7 @@ static void test_must_8_later_connection_later_iss(void **state)
 {
 	(void)state;
 	tcps_config cfg;
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	tcpt_config(&cfg);
 	cfg.pin_iss = false;
 	memset(cfg.isn_key, 0x5A, sizeof cfg.isn_key);

@@ -18,20 +18,6 @@
 #define ISS TCPT_LOCAL_ISS
 #define IRS TCPT_REMOTE_ISS
 
-/* The last segment sent goes to the peer, from our port. */
-static void expect_addressed_to_peer(const tcpt_fx *fx)
-{
-	assert_int_equal(fx->out.sport, TCPT_LOCAL_PORT);
-	assert_int_equal(fx->out.dport, TCPT_REMOTE_PORT);
-}
-
-static tcps_status status(const tcpt_fx *fx)
-{
-	tcps_status st;
-	tcps_get_status(fx->c, &st);
-	return st;
-}
-
 /* ---- Tests for the SYN_RCVD state ---- */
 
 /* §3.10.7.4 fifth, SYN-RECEIVED: "If SND.UNA < SEG.ACK =< SND.NXT, then
@@ -44,7 +30,7 @@ static void test_rfc9293_3_10_7_4_syn_rcvd_ack_of_syn_established(void **state)
 	assert_int_equal(tcpt_arrive_wnd(&fx, TCPS_ACK, IRS + 1, ISS + 1, 3000, NULL, 0), 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_una, ISS + 1);
 	assert_int_equal(st.snd_wnd, 3000);
 	assert_int_equal(tcps_get_expiry(fx.c), TCPS_NEVER);
@@ -60,7 +46,7 @@ static void test_rfc9293_3_10_7_4_syn_rcvd_ack_with_text_delivered(void **state)
 	tcpt_setup(&fx, TCPS_SYN_RCVD, false, NULL);
 	tcpt_arrive(&fx, TCPS_ACK | TCPS_PSH, IRS + 1, ISS + 1, "hello", 5);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
-	assert_int_equal(status(&fx).rcv_nxt, IRS + 6);
+	assert_int_equal(tcpt_status(&fx).rcv_nxt, IRS + 6);
 	assert_int_equal(tcps_recv(fx.c, buf, sizeof buf, fx.now), 5);
 	assert_memory_equal(buf, "hello", 5);
 	/* Delayed ACK (§3.8.6.3): it comes at the delayed-ACK timeout. */
@@ -94,7 +80,7 @@ static void test_rfc9293_3_10_7_4_syn_rcvd_bad_ack_gets_rst(void **state)
 	tcpt_setup(&fx, TCPS_SYN_RCVD, false, NULL);
 	tcpt_arrive(&fx, TCPS_ACK, IRS + 1, ISS + 5, NULL, 0);
 	tcpt_expect(&fx, TCPS_RST, ISS + 5, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
 	tcpt_expect_state(&fx, TCPS_SYN_RCVD);
 	/* SEG.ACK = SND.UNA = ISS acknowledges nothing: not acceptable either. */
@@ -173,7 +159,7 @@ static void test_rfc9293_3_10_7_4_syn_rcvd_duplicate_syn_resends_syn_ack(void **
 	tcpt_expect(&fx, TCPS_SYN | TCPS_ACK, ISS, IRS + 1, 0);
 	tcpt_expect_nothing(&fx);
 	tcpt_expect_state(&fx, TCPS_SYN_RCVD);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.iss, ISS);
 	assert_int_equal(st.irs, IRS);
 	tcpt_teardown(&fx);
@@ -288,7 +274,7 @@ static void test_rfc9293_3_10_5_syn_rcvd_abort_sends_rst(void **state)
 	assert_int_equal(tcps_abort(fx.c, fx.now), 0);
 	tcpt_expect_state(&fx, TCPS_CLOSED);
 	tcpt_expect(&fx, TCPS_RST, ISS + 1, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
 	assert_int_equal(tcps_get_error(fx.c), TCPS_ERR_ABORTED);
 	assert_int_equal(tcps_get_expiry(fx.c), TCPS_NEVER);
@@ -306,7 +292,7 @@ static void test_rfc9293_3_10_7_4_syn_rcvd_segment_without_ack_dropped(void **st
 	tcpt_arrive(&fx, TCPS_FIN, IRS + 1, 0, NULL, 0);
 	tcpt_expect_nothing(&fx);
 	tcpt_expect_state(&fx, TCPS_SYN_RCVD);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.rcv_nxt, IRS + 1);
 	assert_int_equal(st.rcv_ready, 0);
 	tcpt_teardown(&fx);

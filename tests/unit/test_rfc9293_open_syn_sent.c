@@ -19,31 +19,6 @@
 #define IRS TCPT_REMOTE_ISS
 #define RTO1 (1 * TCPS_NS_PER_S) /* RFC 6298 (2.1): the initial RTO */
 
-/* The tuple the fixture uses, with the peer known or left open. */
-static tcps_tuple tuple(bool any_remote)
-{
-	tcps_tuple t = { .family = 4,
-			 .local_addr = { 127, 0, 0, 1 },
-			 .remote_addr = { 127, 0, 0, 2 },
-			 .local_port = TCPT_LOCAL_PORT,
-			 .remote_port = any_remote ? 0 : TCPT_REMOTE_PORT };
-	return t;
-}
-
-/* The last segment sent goes to the peer, from our port. */
-static void expect_addressed_to_peer(const tcpt_fx *fx)
-{
-	assert_int_equal(fx->out.sport, TCPT_LOCAL_PORT);
-	assert_int_equal(fx->out.dport, TCPT_REMOTE_PORT);
-}
-
-static tcps_status status(const tcpt_fx *fx)
-{
-	tcps_status st;
-	tcps_get_status(fx->c, &st);
-	return st;
-}
-
 /* ---- Tests for the SYN_SENT state ---- */
 
 /* §3.10.1: "<SEQ=ISS><CTL=SYN> ... set SND.UNA to ISS, SND.NXT to ISS+1". */
@@ -51,15 +26,15 @@ static void test_rfc9293_3_10_1_active_open_sends_syn(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
-	tcps_tuple t = tuple(false);
+	tcps_tuple t = tcpt_tuple(false);
 	tcpt_setup(&fx, TCPS_CLOSED, false, NULL);
 	assert_int_equal(tcps_open_active(fx.c, &t, fx.now), 0);
 	tcpt_expect_state(&fx, TCPS_SYN_SENT);
 	tcpt_expect(&fx, TCPS_SYN, ISS, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	assert_int_equal(fx.out.ack, 0);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_una, ISS);
 	assert_int_equal(st.snd_nxt, ISS + 1);
 	assert_int_equal(tcps_get_expiry(fx.c), fx.now + RTO1);
@@ -75,7 +50,7 @@ static void test_rfc9293_3_10_7_3_syn_sent_ack_at_iss_gets_rst(void **state)
 	tcpt_setup(&fx, TCPS_SYN_SENT, true, NULL);
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS, NULL, 0);
 	tcpt_expect(&fx, TCPS_RST, ISS, 0, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
 	tcpt_expect_state(&fx, TCPS_SYN_SENT);
 	tcpt_teardown(&fx);
@@ -154,9 +129,9 @@ static void test_rfc9293_3_10_7_3_syn_sent_syn_ack_established(void **state)
 	assert_int_equal(tcpt_arrive_wnd(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS + 1, 5000, NULL, 0), 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
-	expect_addressed_to_peer(&fx);
+	tcpt_expect_to_peer(&fx);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.irs, IRS);
 	assert_int_equal(st.rcv_nxt, IRS + 1);
 	assert_int_equal(st.snd_una, ISS + 1);
@@ -203,7 +178,7 @@ static void test_must_10_simultaneous_open(void **state)
 	assert_int_equal(tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS + 1, NULL, 0), 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
 	tcpt_expect_nothing(&fx);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_una, ISS + 1);
 	assert_int_equal(st.rcv_nxt, IRS + 1);
 	assert_int_equal(tcps_get_expiry(fx.c), TCPS_NEVER);
@@ -267,7 +242,7 @@ static void test_rfc9293_3_10_7_3_syn_sent_no_syn_no_rst_dropped(void **state)
 	tcpt_arrive(&fx, TCPS_FIN, IRS + 1, 0, NULL, 0);
 	tcpt_expect_nothing(&fx);
 	tcpt_expect_state(&fx, TCPS_SYN_SENT);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.snd_una, ISS);
 	assert_int_equal(st.rcv_nxt, 0);
 	tcpt_teardown(&fx);
@@ -297,7 +272,7 @@ static void test_rfc6298_5_5_syn_retransmitted_with_backoff_then_timedout(void *
 		tcpt_expect(&fx, TCPS_SYN, ISS, 0, 0);
 		tcpt_expect_nothing(&fx);
 		tcpt_expect_state(&fx, TCPS_SYN_SENT);
-		assert_int_equal(status(&fx).retransmits, i + 1);
+		assert_int_equal(tcpt_status(&fx).retransmits, i + 1);
 	}
 	assert_int_equal(tcps_get_expiry(fx.c), TCPT_T0 + 183 * s);
 	fx.now = TCPT_T0 + 183 * s;
@@ -339,7 +314,7 @@ static void test_rfc6298_2_2_first_rtt_sample_from_syn(void **state)
 	fx.now += 100 * TCPS_NS_PER_MS;
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS + 1, NULL, 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.srtt, 100 * TCPS_NS_PER_MS);
 	assert_int_equal(st.rto, 300 * TCPS_NS_PER_MS);
 	tcpt_teardown(&fx);
@@ -360,7 +335,7 @@ static void test_rfc6298_5_7_rto_three_seconds_after_syn_retransmitted(void **st
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, IRS, ISS + 1, NULL, 0);
 	tcpt_expect(&fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.rto, 3 * TCPS_NS_PER_S);
 	assert_int_equal(st.srtt, 0);
 	/* The first data segment is timed with that RTO. */

@@ -19,13 +19,6 @@
 
 static uint8_t text[8192];
 
-static tcps_status status(const tcpt_fx *fx)
-{
-	tcps_status st;
-	tcps_get_status(fx->c, &st);
-	return st;
-}
-
 /* ESTABLISHED with the handshake's RTT measured as `rtt`: our SYN,ACK
  * leaves at T0, the peer's ACK arrives rtt later (RFC 6298 (2.2)). */
 static void setup_rtt(tcpt_fx *fx, const tcps_config *cfg, uint64_t rtt)
@@ -48,7 +41,7 @@ static void test_rfc6298_2_1_initial_rto(void **state)
 	cfg.rto_initial = 2 * S;
 	tcpt_fx fx;
 	tcpt_setup(&fx, TCPS_SYN_SENT, false, &cfg);
-	assert_int_equal(status(&fx).rto, 2 * S);
+	assert_int_equal(tcpt_status(&fx).rto, 2 * S);
 	assert_int_equal(tcps_get_expiry(fx.c), TCPT_T0 + 2 * S);
 	tcpt_advance(&fx, 2 * S - 1);
 	tcpt_expect_nothing(&fx);
@@ -65,7 +58,7 @@ static void test_rfc6298_2_rtt_samples_set_srtt_rttvar_rto(void **state)
 	(void)state;
 	tcpt_fx fx;
 	setup_rtt(&fx, NULL, 100 * MS);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.srtt, 100 * MS);
 	assert_int_equal(st.rto, 100 * MS + 4 * 50 * MS);
 
@@ -74,7 +67,7 @@ static void test_rfc6298_2_rtt_samples_set_srtt_rttvar_rto(void **state)
 	assert_int_equal(tcps_get_expiry(fx.c), fx.now + 300 * MS);
 	fx.now += 200 * MS;
 	tcpt_arrive(&fx, TCPS_ACK, R, L + 100, NULL, 0);
-	st = status(&fx);
+	st = tcpt_status(&fx);
 	/* RTTVAR = 3/4*50 + 1/4*100 = 62.5 ms; SRTT = 7/8*100 + 1/8*200 = 112.5 ms */
 	assert_int_equal(st.srtt, 112500 * 1000);
 	assert_int_equal(st.rto, 112500 * 1000 + 4 * 62500 * 1000);
@@ -91,8 +84,8 @@ static void test_rfc6298_2_4_rto_floor_rto_min(void **state)
 	cfg.rto_min = 250 * MS;
 	tcpt_fx fx;
 	setup_rtt(&fx, &cfg, 10 * MS);
-	assert_int_equal(status(&fx).srtt, 10 * MS);
-	assert_int_equal(status(&fx).rto, 250 * MS);
+	assert_int_equal(tcpt_status(&fx).srtt, 10 * MS);
+	assert_int_equal(tcpt_status(&fx).rto, 250 * MS);
 	tcpt_teardown(&fx);
 }
 
@@ -107,10 +100,10 @@ static void test_rfc6298_karn_no_sample_from_retransmission(void **state)
 	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, L, R, 100);
 	assert_true(tcpt_to_expiry(&fx)); /* 300 ms */
 	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, L, R, 100);
-	assert_int_equal(status(&fx).rto, 600 * MS);
+	assert_int_equal(tcpt_status(&fx).rto, 600 * MS);
 	fx.now += 50 * MS; /* the first copy's ACK, 350 ms after it left */
 	tcpt_arrive(&fx, TCPS_ACK, R, L + 100, NULL, 0);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.srtt, 100 * MS); /* unchanged */
 	assert_int_equal(st.rto, 600 * MS);
 	assert_int_equal(st.retransmits, 1);
@@ -120,7 +113,7 @@ static void test_rfc6298_karn_no_sample_from_retransmission(void **state)
 	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, L + 100, R, 100);
 	fx.now += 100 * MS;
 	tcpt_arrive(&fx, TCPS_ACK, R, L + 200, NULL, 0);
-	st = status(&fx);
+	st = tcpt_status(&fx);
 	assert_int_equal(st.srtt, 100 * MS);
 	assert_int_equal(st.rto, 100 * MS + 4 * 37500 * 1000); /* RTTVAR 3/4 * 50 */
 	tcpt_teardown(&fx);
@@ -148,7 +141,7 @@ static void test_rfc6298_5_5_exponential_backoff_capped_at_rto_max(void **state)
 		tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, L, R, 100);
 		tcpt_expect_nothing(&fx);
 	}
-	assert_int_equal(status(&fx).retransmits, 5);
+	assert_int_equal(tcpt_status(&fx).retransmits, 5);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
 	tcpt_teardown(&fx);
 }
@@ -213,7 +206,7 @@ static void test_rfc6298_5_7_syn_retransmitted_rto_three_seconds(void **state)
 	tcpt_arrive(&fx, TCPS_SYN | TCPS_ACK, TCPT_REMOTE_ISS, L, NULL, 0);
 	tcpt_expect(&fx, TCPS_ACK, L, R, 0);
 	tcpt_expect_state(&fx, TCPS_ESTABLISHED);
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.srtt, 0); /* Karn: no sample from the SYN */
 	assert_int_equal(st.rto, 3 * S);
 	tcpt_teardown(&fx);
@@ -288,7 +281,7 @@ static void test_rfc9293_3_8_6_1_zero_window_probe_backoff_and_reopen(void **sta
 	}
 	/* Thirty seconds of probes, far past the user timeout: still open,
 	 * nothing retransmitted as if lost, cwnd untouched. */
-	tcps_status st = status(&fx);
+	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.state, TCPS_ESTABLISHED);
 	assert_int_equal(st.snd_una, L);
 	assert_int_equal(st.cwnd, 4 * MSS);
@@ -301,7 +294,7 @@ static void test_rfc9293_3_8_6_1_zero_window_probe_backoff_and_reopen(void **sta
 	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, L + MSS, R, 1000 - MSS);
 	tcpt_expect_nothing(&fx);
 	tcpt_arrive(&fx, TCPS_ACK, R, L + 1000, NULL, 0);
-	assert_int_equal(status(&fx).snd_queued, 0);
+	assert_int_equal(tcpt_status(&fx).snd_queued, 0);
 	assert_int_equal(tcps_get_expiry(fx.c), TCPS_NEVER);
 	tcpt_teardown(&fx);
 }
@@ -320,7 +313,7 @@ static void test_rfc9293_3_8_6_1_zero_window_probe_byte_accepted(void **state)
 	tcpt_expect(&fx, TCPS_ACK, L, R, 1);
 	tcpt_arrive_wnd(&fx, TCPS_ACK, R, L + 1, 0, NULL, 0);
 	tcpt_expect_nothing(&fx);
-	assert_int_equal(status(&fx).snd_una, L + 1);
+	assert_int_equal(tcpt_status(&fx).snd_una, L + 1);
 	assert_true(tcpt_to_expiry(&fx));
 	tcpt_expect(&fx, TCPS_ACK, L + 1, R, 1);
 	assert_int_equal(fx.out.data[0], text[1]);
@@ -349,7 +342,7 @@ static void window_shut_with_data_in_flight(bool take_probes)
 	fx.now += 100 * MS;
 	tcpt_arrive_wnd(&fx, TCPS_ACK, R, L + MSS, 0, NULL, 0); /* the second is dropped */
 	tcpt_expect_nothing(&fx);
-	assert_int_equal(status(&fx).rto, 250 * MS); /* SRTT 100, RTTVAR 37.5 */
+	assert_int_equal(tcpt_status(&fx).rto, 250 * MS); /* SRTT 100, RTTVAR 37.5 */
 	assert_true(tcpt_to_expiry(&fx));            /* the timeout: rto 500 ms */
 	tcpt_expect_nothing(&fx);                    /* nothing fits the window */
 
