@@ -50,6 +50,7 @@ enum {
 	TCPS_ERR_INVALID = -8,      /* bad argument (EINVAL) */
 	TCPS_ERR_ABORTED = -9,      /* the user aborted (ECONNABORTED) */
 	TCPS_ERR_NOMEM = -10,       /* allocation failed at tcps_conn_new (ENOMEM) */
+	TCPS_ERR_UNREACHABLE = -11, /* ICMP: host or network unreachable (EHOSTUNREACH) */
 };
 
 /* The errno value for a TCPS_ERR_* code (ECONNREFUSED, ECONNRESET...). */
@@ -149,6 +150,7 @@ typedef struct tcps_status {
 	uint8_t snd_wscale, rcv_wscale;
 	bool timestamps, sack_permitted;
 	int error;                  /* pending TCPS_ERR_*, 0 if none */
+	int soft_error;             /* an ICMP soft error seen, 0 if none */
 	uint64_t retransmits;       /* segments sent again */
 	uint64_t segs_in, segs_out;
 } tcps_status;
@@ -186,6 +188,25 @@ int tcps_handle_expiry(tcps_conn *c, uint64_t now);
  * §3.10.7.1): fills *rst and returns 1, or returns 0 when the incoming
  * segment is itself a RST (never answered). */
 int tcps_reset_for(const tcps_segment *in, tcps_segment *rst);
+
+/* ---- ICMP (RFC 9293 §3.9.2.2, RFC 5927, RFC 1191 / RFC 8201) ----
+ * The network layer classifies the message and passes the sequence
+ * number quoted from the offending segment; a number outside
+ * [SND.UNA, SND.MAX) cannot be about this connection's data in flight and
+ * is ignored (RFC 5927 §4.1), which defeats blind ICMP attacks. */
+
+/* Destination unreachable.  A soft error (hard false: net/host
+ * unreachable, MUST-56) never ends the connection: it is remembered and
+ * becomes the error if the connection later times out (SHLD-25).  A hard
+ * error (protocol or port unreachable, SHLD-26) ends a connection still
+ * in SYN_SENT or SYN_RCVD with err.  Returns 0, or err when it ended it. */
+int tcps_icmp_unreachable(tcps_conn *c, uint32_t seq, bool hard, int err, uint64_t now);
+
+/* Fragmentation needed / packet too big: the path carries at most
+ * mss_max bytes of TCP payload now (the MTU less the IP and TCP headers).
+ * A smaller MSS is taken at once and what was in flight goes again in
+ * the smaller size.  Never below 64 bytes. */
+void tcps_icmp_mtu(tcps_conn *c, uint32_t seq, uint32_t mss_max, uint64_t now);
 
 /* RFC 6528 initial sequence number: a 4 µs clock plus a keyed hash
  * (SipHash-2-4) of the 4-tuple under key[16]. */

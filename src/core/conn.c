@@ -238,6 +238,7 @@ void tcps_get_status(const tcps_conn *c, tcps_status *st)
 	st->timestamps = c->ts_ok;
 	st->sack_permitted = c->sack_ok;
 	st->error = c->error;
+	st->soft_error = c->soft_error;
 	st->retransmits = c->retransmits;
 	st->segs_in = c->segs_in;
 	st->segs_out = c->segs_out;

@@ -24,6 +24,7 @@ struct tcps_conn {
 	tcps_state state;
 	tcps_origin origin;     /* how this connection was opened */
 	int error;              /* TCPS_ERR_* that ended it, 0 if none */
+	int soft_error;         /* ICMP soft error: reported if it times out */
 	tcps_tuple tuple;
 	uint16_t listen_remote_port; /* as passive OPEN gave it: restored on RST */
 	tcps_config cfg;

@@ -23,6 +23,7 @@ static const struct {
 	[-TCPS_ERR_INVALID] = { EINVAL, "invalid argument" },
 	[-TCPS_ERR_ABORTED] = { ECONNABORTED, "connection aborted" },
 	[-TCPS_ERR_NOMEM] = { ENOMEM, "cannot allocate memory" },
+	[-TCPS_ERR_UNREACHABLE] = { EHOSTUNREACH, "no route to host" },
 };
 
 #define NERRORS (sizeof errors / sizeof errors[0])

@@ -79,8 +79,11 @@ static int rexmt_fire(tcps_conn *c, uint64_t now)
 	bool handshake = c->state == TCPS_SYN_SENT || c->state == TCPS_SYN_RCVD;
 	if ((handshake && c->backoff >= c->cfg.syn_retries) ||
 	    (!handshake && now - c->first_rexmit_at >= c->cfg.user_timeout)) {
-		conn_closed(c, TCPS_ERR_TIMEDOUT, TCPS_EV_TIMEOUT_USER);
-		return TCPS_ERR_TIMEDOUT;
+		/* An ICMP soft error met on the way explains the timeout better
+		 * (SHLD-25), as sockets report it. */
+		int err = c->soft_error ? c->soft_error : TCPS_ERR_TIMEDOUT;
+		conn_closed(c, err, TCPS_EV_TIMEOUT_USER);
+		return err;
 	}
 	c->backoff++;
 	c->rto = c->rto * 2 > c->cfg.rto_max ? c->cfg.rto_max : c->rto * 2;
