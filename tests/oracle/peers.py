@@ -11,7 +11,8 @@ The server creates its listener (bound to ADDR, so the kernel's listener
 events carry the test's address) before the first action, writes --ready,
 and closes the listener when every iteration is done (or at `hold`).
 
-Actions
+Actions ("|" separates per-iteration lists: iteration i runs list i, the
+last list for every iteration past the number of lists)
     accept            (server) take the next connection from the listener
     connect           (client) connect; failure is an error
     connect_fail:E    (client) connect must fail with E (refused | timeout)
@@ -187,7 +188,7 @@ def main():
     args = ap.parse_args()
     DEADLINE = time.monotonic() + args.timeout
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    actions = [a for a in args.actions.split(",") if a]
+    plans = [[a for a in group.split(",") if a] for group in args.actions.split("|")]
     if args.count < 1 or args.count > 100000:
         raise SystemExit("count out of range")
 
@@ -206,7 +207,7 @@ def main():
     kept = []  # sockets the actions left open stay open until we exit
     try:
         for it in range(1, args.count + 1):
-            s = run_actions(args.role, args, actions, listener, it)
+            s = run_actions(args.role, args, plans[min(it, len(plans)) - 1], listener, it)
             if s is not None:
                 kept.append(s)
     except TimeoutError as e:

@@ -3,13 +3,14 @@
 # drop` in the input of both namespaces (both captures still see every
 # segment sent: AF_PACKET taps before netfilter). The client sends 2 MB,
 # the server answers "ok", the client closes first.
+# TSO_LOSS_PCT=N changes the 3 (for exploring; the test is meant at 3).
 # Kernel truth: client CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT,
 #               server LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED.
 source "$(dirname "$0")/lib.sh"
 tso_init loss_3pct "${1:-}"
 tso_netns
-tso_nft server "tcp dport $TSO_PORT numgen random mod 100 < 3 counter drop"
-tso_nft client "tcp sport $TSO_PORT numgen random mod 100 < 3 counter drop"
+tso_nft server "tcp dport $TSO_PORT numgen random mod 100 < ${TSO_LOSS_PCT:-3} counter drop"
+tso_nft client "tcp sport $TSO_PORT numgen random mod 100 < ${TSO_LOSS_PCT:-3} counter drop"
 tso_trace_start
 tso_capture_start
 tso_server "accept,recv:2097152,send:2,recv_eof,close" --io-timeout 20

@@ -20,5 +20,6 @@ tso_assert_kernel all server LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLO
 TSO_CHECKS=$((TSO_CHECKS + 1))
 tw=$(grep -c '^TIME-WAIT' "$TSO_WORK/ss-client.txt")
 if [ "$tw" = "$N" ]; then tso_log "ok   ss: $tw client sockets in TIME-WAIT"; else tso_fail "ss: $tw client sockets in TIME-WAIT, expected $N"; fi
+tso_expect_diag both any time_wait_accumulation
 tso_compare
 tso_done

@@ -18,7 +18,7 @@ tso_capture_start
 W=$TSO_WORK
 tso_server "accept,recv:100,send:100,touch:$W/s-ready,wait:$W/go,send:3000,shutdown,recv:3000,recv_eof,sleep:0.3,close"
 tso_client_bg "connect,send:100,recv:100,touch:$W/c-ready,wait:$W/go,send:3000,shutdown,recv:3000,recv_eof,sleep:0.3,close"
-for i in $(seq 100); do [ -e "$W/s-ready" ] && [ -e "$W/c-ready" ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ -e "$W/s-ready" ] && [ -e "$W/c-ready" ] && break; sleep 0.05; done
 # A full bucket on both sides before the race.
 sleep 0.3
 touch "$W/go"
