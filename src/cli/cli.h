@@ -9,5 +9,10 @@
 #define CLI_EXIT_USAGE 2
 
 int cmd_sim(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_drill(int argc, char **argv);
+int cmd_transitions(int argc, char **argv);
+int cmd_sockets(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -12,6 +12,11 @@ typedef struct command {
 
 static const command commands[] = {
 	{ "sim", cmd_sim, "run two TCP engines against each other over a simulated link" },
+	{ "trace", cmd_trace, "name the TCP state of both ends of every connection in a capture" },
+	{ "drill", cmd_drill, "run the seed's Mini Drill on loopback with kernel sockets, watched live" },
+	{ "transitions", cmd_transitions, "print the kernel's own TCP state changes as they happen" },
+	{ "sockets", cmd_sockets, "the kernel's TCP sockets with their process, counts per state and diagnoses" },
+	{ "explain", cmd_explain, "what a TCP state means, which bug it signals; alone, the state diagram" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

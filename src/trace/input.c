@@ -22,9 +22,12 @@ enum {
 	LIVE_TIMEOUT_MS = 100, /* how long a stop request may wait */
 };
 
+typedef struct counted counted;
+
 struct trace_input {
 	pcap_t *p;
-	FILE *fp;              /* what libpcap reads, for offsets; NULL live */
+	counted *src;          /* what libpcap reads, counted; NULL live */
+	FILE *stream;          /* the stdio stream over src */
 	char *name;            /* file or interface, for messages */
 	int linktype;
 	bool nano;             /* timestamps are in ns, else in µs */
@@ -35,33 +38,40 @@ struct trace_input {
 	char err[TRACE_INPUT_ERRLEN];
 };
 
-/* ---- Counting the bytes of a stream that cannot tell its position ----
+/* ---- Counting the bytes libpcap reads ----
  *
- * A pipe (`tcpdump -w - | tcpstate trace -r -`) has no ftell, but the
- * offset of a bad record is the most useful part of the message.  The
- * pipe is wrapped in a stdio stream of our own that counts what it
- * hands libpcap and answers ftell from that count. */
+ * The offset of a bad record is the most useful part of the message, but
+ * ftello() before every record costs too much: glibc answers it with an
+ * lseek() each time, which tripled the time a packet took; and a pipe has
+ * no position at all.  So libpcap reads through a stdio stream of our own whose reads
+ * are counted: what was handed to stdio, less what stdio holds unread,
+ * is where libpcap is in the file, for pipes too. */
 
-typedef struct counted {
+enum { STREAM_BUF = 1 << 16 }; /* fewer read()s than stdio's 8 KiB default */
+
+struct counted {
+	int fd;
+	bool close_fp;         /* not stdin */
 	FILE *under;
-	off64_t pos;
-} counted;
+	off_t pos;             /* bytes handed to stdio so far */
+};
 
+/* read(), not fread(): whatever has arrived is handed on, so a record
+ * written into a pipe is read as soon as it is whole. */
 static ssize_t counted_read(void *cookie, char *buf, size_t n)
 {
 	counted *c = cookie;
 	ssize_t got;
 
-	/* read(), not fread(): a record is handed on as soon as it arrives
-	 * rather than when a whole buffer has filled. */
 	do
-		got = read(fileno(c->under), buf, n);
+		got = read(c->fd, buf, n);
 	while (got < 0 && errno == EINTR);
 	if (got > 0)
 		c->pos += got;
 	return got;
 }
 
+/* Only "where are we", for ftello() where stream_tell() cannot look. */
 static int counted_seek(void *cookie, off64_t *off, int whence)
 {
 	counted *c = cookie;
@@ -78,34 +88,57 @@ static int counted_close(void *cookie)
 {
 	counted *c = cookie;
 
-	if (c->under != stdin)
+	if (c->close_fp)
 		fclose(c->under);
 	free(c);
 	return 0;
 }
 
-/* Returns fp itself when it can tell its position, else a counting
- * wrapper that owns fp; NULL (fp closed) when out of memory. */
-static FILE *seekable(FILE *fp)
+/* The counting stream over fp, which it owns from now on; NULL (fp
+ * closed) when out of memory.  fp's file descriptor is read directly, so
+ * nothing may have been read from fp through stdio before. */
+static FILE *counted_open(FILE *fp, counted **out)
 {
 	static const cookie_io_functions_t io = {
 		.read = counted_read, .seek = counted_seek, .close = counted_close,
 	};
-	counted *c;
+	counted *c = malloc(sizeof *c);
+	off_t start;
 	FILE *w;
 
-	if (ftello(fp) >= 0)
-		return fp;
-	c = calloc(1, sizeof *c);
-	w = c ? fopencookie(c, "rb", io) : NULL;
-	if (!w) {
-		free(c);
+	if (!c) {
 		if (fp != stdin)
 			fclose(fp);
 		return NULL;
 	}
 	c->under = fp;
+	c->close_fp = fp != stdin;
+	c->fd = fileno(fp);
+	start = ftello(fp); /* not 0 for a file handed over after a seek; -1 for a pipe */
+	c->pos = start > 0 ? start : 0;
+	w = fopencookie(c, "rb", io);
+	if (!w) {
+		counted_close(c);
+		return NULL;
+	}
+	/* Only a smaller buffer if refused. */
+	(void)setvbuf(w, NULL, _IOFBF, STREAM_BUF);
+	*out = c;
 	return w;
+}
+
+/* Where libpcap is in the file. */
+static inline off_t stream_tell(const counted *c, FILE *w)
+{
+#ifdef __GLIBC__
+	/* glibc's FILE fields are public (gnulib's freadahead() reads them
+	 * the same way): two loads, where ftello() is a locked call through
+	 * the stream's jump table. */
+	return c->pos - (w->_IO_read_end - w->_IO_read_ptr);
+#else
+	(void)c;
+	return ftello(w);
+#endif
 }
 
 /* ---- Opening ---- */
@@ -167,25 +200,26 @@ trace_input *trace_input_open_fp(FILE *fp, const char *name, const char *filter,
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	trace_input *in = input_new(name, err);
+	FILE *w;
 
 	if (!in) {
 		if (fp != stdin)
 			fclose(fp);
 		return NULL;
 	}
-	in->fp = seekable(fp);
-	if (!in->fp) {
+	w = in->stream = counted_open(fp, &in->src);
+	if (!w) {
 		snprintf(err, TRACE_INPUT_ERRLEN, "%s: out of memory", name);
 		trace_input_close(in);
 		return NULL;
 	}
 	/* Nanoseconds whatever the file holds: libpcap scales µs files up. */
-	in->p = pcap_fopen_offline_with_tstamp_precision(in->fp, PCAP_TSTAMP_PRECISION_NANO, perr);
+	in->p = pcap_fopen_offline_with_tstamp_precision(w, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (!in->p) {
 		/* libpcap leaves the stream to us when it refuses it. */
-		if (in->fp != stdin)
-			fclose(in->fp);
-		in->fp = NULL;
+		fclose(w);
+		in->src = NULL;
+		in->stream = NULL;
 		if (strstr(perr, "truncated"))
 			snprintf(err, TRACE_INPUT_ERRLEN, "%s: capture file cut short in its header: %s",
 				 name, perr);
@@ -288,7 +322,7 @@ void trace_input_close(trace_input *in)
 	if (!in)
 		return;
 	if (in->p)
-		pcap_close(in->p); /* closes in->fp too (never stdin) */
+		pcap_close(in->p); /* closes the counting stream, and so fp (never stdin) */
 	free(in->name);
 	free(in);
 }
@@ -328,16 +362,13 @@ static void read_error(trace_input *in)
 {
 	const char *what = pcap_geterr(in->p);
 
-	if (!in->fp)
+	if (!in->src)
 		snprintf(in->err, sizeof in->err, "%s: capture failed: %s", in->name, what);
-	else if (in->rec_start >= 0)
+	else
 		snprintf(in->err, sizeof in->err,
 			 "%s: bad record at byte offset %lld (after %llu good records): %s",
 			 in->name, (long long)in->rec_start,
 			 (unsigned long long)in->st.packets, what);
-	else
-		snprintf(in->err, sizeof in->err, "%s: bad record after %llu good records: %s",
-			 in->name, (unsigned long long)in->st.packets, what);
 }
 
 static void count(trace_input *in, trace_decode_result r, const char *why)
@@ -375,8 +406,8 @@ int trace_input_next(trace_input *in, trace_pkt *pkt)
 			return 0;
 		/* Where the next record starts, should it turn out bad: the
 		 * position after a failed read is somewhere inside it. */
-		if (in->fp)
-			in->rec_start = ftello(in->fp);
+		if (in->src)
+			in->rec_start = stream_tell(in->src, in->stream);
 		rc = pcap_next_ex(in->p, &h, &data);
 		if (rc == 0)
 			continue; /* live: the timeout passed with nothing */
@@ -416,7 +447,7 @@ void trace_input_get_stats(trace_input *in, trace_input_stats *st)
 {
 	struct pcap_stat ps;
 
-	if (!in->fp && pcap_stats(in->p, &ps) == 0)
+	if (!in->src && pcap_stats(in->p, &ps) == 0)
 		in->st.dropped = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
 	*st = in->st;
 }

@@ -48,8 +48,9 @@ trace_input *trace_input_open_file(const char *path, const char *filter,
 
 /* The same over an open stream, named name in messages.  fp belongs to
  * the input from this call on, whatever the outcome (stdin excepted,
- * which is never closed).  A pipe works: the byte offsets in messages are
- * counted as it is read. */
+ * which is never closed).  Its file descriptor is read directly, so
+ * nothing may have been read from fp through stdio before.  A pipe works:
+ * the byte offsets in messages are counted as it is read. */
 trace_input *trace_input_open_fp(FILE *fp, const char *name, const char *filter,
 				 char err[TRACE_INPUT_ERRLEN]);
 

@@ -86,6 +86,7 @@ static void emit_record(trace_obs *o, trace_conn *c)
 	memcpy(r.zeek_history, c->zeek.letters, sizeof c->zeek.letters);
 	r.zeek_history[sizeof c->zeek.letters] = '\0';
 	r.zeek_state = zeek_conn_state(&c->zeek);
+	r.zeek_orig_is_server = zeek_orig_is_server(&c->zeek);
 	diag_conn(&o->cfg, o->tw, c, &r, o->now);
 	if (o->cfg.on_conn)
 		o->cfg.on_conn(o->cfg.user, &r);
@@ -97,10 +98,20 @@ static void end_conn(trace_obs *o, trace_conn *c)
 	flow_del(o->flows, c);
 }
 
+/* A connection is forgotten 2*MSL after its last packet once both sides
+ * are CLOSED (or TIME_WAIT has run out): until then its 4-tuple is
+ * remembered, so that stray segments after a RST or a last ACK are seen
+ * as this connection's, not as a new one caught mid-stream. */
+static bool finished(trace_obs *o, trace_conn *c, uint64_t now)
+{
+	shadow_expire(c, now, 2 * o->cfg.msl);
+	return shadow_over(c) && now - c->last_ts >= 2 * o->cfg.msl;
+}
+
 static void expire_one(void *user, trace_conn *c)
 {
 	trace_obs *o = user;
-	if (shadow_expire(c, o->now, 2 * o->cfg.msl) && shadow_over(c))
+	if (finished(o, c, o->now))
 		end_conn(o, c);
 }
 
@@ -193,7 +204,7 @@ int trace_obs_packet(trace_obs *o, const trace_pkt *p)
 
 	int from = TRACE_CLIENT;
 	trace_conn *c = flow_find(o->flows, p, &from);
-	if (c && shadow_expire(c, p->ts, 2 * o->cfg.msl) && shadow_over(c)) {
+	if (c && p->ts >= c->last_ts && finished(o, c, p->ts)) {
 		end_conn(o, c);
 		c = NULL;
 	}
@@ -216,8 +227,6 @@ int trace_obs_packet(trace_obs *o, const trace_pkt *p)
 	if (p->ts > c->last_ts)
 		c->last_ts = p->ts;
 	emit_segment(o, c, from, p, label, &so, first);
-	if (shadow_over(c))
-		end_conn(o, c);
 	return 0;
 }
 

@@ -43,6 +43,10 @@ typedef struct trace_render {
 	bool zeek_header;
 	time_t opened;
 
+	/* Diagnoses kept for --summary's closing section. */
+	trace_diag *diags;
+	size_t ndiags, diags_cap;
+
 	/* Totals, for --summary's last line. */
 	uint64_t conns, packets, bytes, closed, reset, unfinished;
 } trace_render;
@@ -58,6 +62,9 @@ bool trace_render_wants_segments(const trace_render *r);
 /* The observer's callbacks; user is the trace_render. */
 void trace_render_segment(void *user, const trace_seg_event *ev);
 void trace_render_conn(void *user, const trace_conn_record *rec);
+/* Diagnoses: a JSON "diagnosis" record, lines under the connection in the
+ * ladder, a section at the end of the summary. */
+void trace_render_diag(void *user, const trace_diag *d);
 
 /* The end of the output: the Zeek log's #close, the summary's totals. */
 void trace_render_finish(trace_render *r);

@@ -46,6 +46,7 @@ void trace_summary_conn(trace_render *r, const trace_conn_record *rec);
 void trace_summary_finish(trace_render *r);
 void trace_zeek_conn(trace_render *r, const trace_conn_record *rec);
 void trace_zeek_finish(trace_render *r);
+void trace_diag_summary_finish(trace_render *r);
 
 /* How the connection ended, in words ("closed by the client", "reset by
  * the server", "SYN unanswered", "still open"). */

@@ -97,8 +97,15 @@ void trace_json_conn(trace_render *r, const trace_conn_record *rec)
 	trace_line_str(&l, ",\"closed_by\":");
 	trace_line_str(&l, rec->closed_by >= 0 && rec->closed_by <= 2 ? closed_by[rec->closed_by]
 								    : "null");
-	/* Diagnoses come with the diagnosis issue; the key is there now. */
-	trace_line_str(&l, ",\"diagnoses\":[]");
+	trace_line_str(&l, ",\"diagnoses\":[");
+	for (int d = 0, n = 0; d < TRACE_NDIAGS; d++) {
+		if (!(rec->diagnoses & (1u << d)))
+			continue;
+		trace_line_str(&l, n++ ? ",\"" : "\"");
+		trace_line_str(&l, trace_diag_name((trace_diag_code)d));
+		trace_line_str(&l, "\"");
+	}
+	trace_line_str(&l, "]");
 	/* Extra keys, allowed by the contract. */
 	per_side(&l, "retransmits", rec->retransmits[TRACE_CLIENT], rec->retransmits[TRACE_SERVER]);
 	trace_line_str(&l, ",\"zeek_state\":\"");

@@ -46,12 +46,18 @@ static uint8_t *shown_slot(trace_render *r, uint64_t conn)
 	return &r->shown[conn - 1];
 }
 
-/* A line's start: the connection's number while several are open. */
+/* A line's start: the connection's number while several are open (the
+ * column headings get as many spaces). */
+#define NUMBER_WIDTH 5
+
 static void line_start(trace_render *r, trace_line *l, uint64_t conn)
 {
 	l->n = 0;
 	if (r->open > 1) {
-		trace_line_u64_right(l, conn, 5);
+		if (conn)
+			trace_line_u64_right(l, conn, NUMBER_WIDTH);
+		else
+			trace_line_chars(l, ' ', NUMBER_WIDTH);
 		trace_line_str(l, "  ");
 	}
 }
@@ -109,6 +115,8 @@ static void header(trace_render *r, const trace_seg_event *ev, bool handshake)
 	trace_line_str(&l, ", server ");
 	trace_line_endpoint(&l, &ev->ep[TRACE_SERVER]);
 	trace_line_str(&l, handshake ? " (handshake)\n\n" : " (midstream)\n\n");
+	trace_line_flush(&l, r->out);
+	line_start(r, &l, 0);
 	size_t base = l.n;
 	trace_line_pad(&l, base + TIME_WIDTH - 4);
 	trace_line_str(&l, "time");
@@ -204,7 +212,7 @@ void trace_ladder_conn(trace_render *r, const trace_conn_record *rec)
 	trace_line_str(&l, trace_conn_ending(rec));
 	trace_line_str(&l, "; client sent ");
 	trace_line_u64(&l, rec->packets[TRACE_CLIENT]);
-	trace_line_str(&l, " segments (");
+	trace_line_str(&l, rec->packets[TRACE_CLIENT] == 1 ? " segment (" : " segments (");
 	trace_line_u64(&l, rec->bytes[TRACE_CLIENT]);
 	trace_line_str(&l, " bytes), server ");
 	trace_line_u64(&l, rec->packets[TRACE_SERVER]);

@@ -152,8 +152,22 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, shadow_out 
 	if ((f & TCPS_ACK) && !(f & TCPS_SYN)) {
 		/* It acknowledges the peer's SYN,ACK or FIN: it received it,
 		 * whether or not the capture showed that happen. */
-		if (state(s) == TCPS_SYN_SENT && (r->flags & SIDE_SYN_SENT) && seg->ack == r->isn + 1)
-			apply(s, TCPS_EV_RCV_SYN_ACK, o, from);
+		if (state(s) == TCPS_SYN_SENT && !(f & TCPS_RST)) {
+			/* An ACK from SYN_SENT answers a SYN,ACK, even one this
+			 * capture never saw (a half-duplex capture): the peer had
+			 * taken our SYN, and its ISN is the ACK's less one. */
+			if (!(r->flags & SIDE_SYN_SENT)) {
+				r->isn = seg->ack - 1;
+				r->nxt = seg->ack;
+				r->flags |= SIDE_SYN_SENT;
+				r->synack_sent = 1;
+			}
+			if (seg->ack == r->isn + 1) {
+				if (state(r) == TCPS_LISTEN)
+					apply(r, TCPS_EV_RCV_SYN, o, !from);
+				apply(s, TCPS_EV_RCV_SYN_ACK, o, from);
+			}
+		}
 		if (fin_acked_by(r, seg->ack) && !(s->flags & SIDE_FIN_RCVD)) {
 			s->flags |= SIDE_FIN_RCVD;
 			apply(s, TCPS_EV_RCV_FIN, o, from);

@@ -14,8 +14,11 @@
  *   1000.
  * - Roles: the originator is the first packet's sender, except when that
  *   packet is not a bare SYN and comes from a port a server would use
- *   (then the roles flip, and the history starts with ^), or when a SYN
- *   arrives after the SYN,ACK answering it (flipped there).
+ *   (then the roles flip, and the history starts with ^); when a
+ *   connection opened by a SYN,ACK goes on with an ACK or payload (a
+ *   stealth scan would not: Zeek flips then too, and its history reads as
+ *   if it had from the start); or when a SYN arrives after the SYN,ACK
+ *   answering it (flipped there, ^ where it happened).
  * - Each endpoint's state: INACTIVE until it sends something; a bare SYN
  *   makes the originator SYN_SENT (a SYN,ACK: SYN_ACK_SENT); the
  *   responder's SYN makes both ESTABLISHED; anything else from an
@@ -47,6 +50,7 @@ enum {
 	ZF_PARTIAL = 0x04,      /* no proper SYN opened it (Zeek's is_partial) */
 	ZF_DATA_ORIG = 0x08,    /* the originator sent payload */
 	ZF_DATA_RESP = 0x10,    /* the responder sent payload */
+	ZF_SYN_ACK_FIRST = 0x20,/* opened by a SYN,ACK the ports did not flip: undecided */
 };
 
 /* zeek_end.seen: one bit per once-only letter kind. */
@@ -157,28 +161,39 @@ static void set_state(zeek_end *e, unsigned s)
 	}
 }
 
-/* Zeek swaps its two endpoints; what was seen stays with the role (Zeek
- * keeps those bits in the connection), everything else moves. */
-static void flip(zeek_hist *h)
+/* Zeek swaps its two endpoints: states, sequence numbers, counters and
+ * who sent payload move with them.  The once-only letters already seen
+ * stay with the role when keep_seen (Zeek keeps those bits in the
+ * connection, not the endpoint). */
+static void swap_ends(zeek_hist *h, bool keep_seen)
 {
 	zeek_end t = h->end[0];
 	h->end[0] = h->end[1];
 	h->end[1] = t;
-	uint8_t s = h->end[0].seen;
-	h->end[0].seen = h->end[1].seen;
-	h->end[1].seen = s;
+	if (keep_seen) {
+		uint8_t s = h->end[0].seen;
+		h->end[0].seen = h->end[1].seen;
+		h->end[1].seen = s;
+	}
 	for (unsigned k = 0; k < NCOUNTERS; k++) {
 		unsigned a = count_get(h, k), b = count_get(h, NCOUNTERS + k);
 		count_set(h, k, b);
 		count_set(h, NCOUNTERS + k, a);
 	}
 	uint8_t data = h->flags & (ZF_DATA_ORIG | ZF_DATA_RESP);
-	h->flags &= (uint8_t)~(ZF_DATA_ORIG | ZF_DATA_RESP | ZF_PARTIAL);
+	h->flags &= (uint8_t)~(ZF_DATA_ORIG | ZF_DATA_RESP);
 	if (data & ZF_DATA_ORIG)
 		h->flags |= ZF_DATA_RESP;
 	if (data & ZF_DATA_RESP)
 		h->flags |= ZF_DATA_ORIG;
 	h->flags ^= ZF_SERVER_ORIG;
+}
+
+/* A flip where it happens: '^' in the history from there on. */
+static void flip(zeek_hist *h)
+{
+	swap_ends(h, true);
+	h->flags &= (uint8_t)~ZF_PARTIAL;
 	add_letter(h, '^');
 }
 
@@ -188,13 +203,50 @@ static void start(zeek_hist *h, bool from_client, const tcps_segment *s)
 	h->flags |= ZF_STARTED;
 	if (!from_client)
 		h->flags |= ZF_SERVER_ORIG;
-	bool bare_syn = (s->flags & TCPS_SYN) && !(s->flags & TCPS_ACK);
-	if (bare_syn || !likely_server(s->sport))
+	bool syn = s->flags & TCPS_SYN, bare_syn = syn && !(s->flags & TCPS_ACK);
+	bool flipped = false;
+	if (!bare_syn && likely_server(s->sport)) {
+		/* Both ports plausible: believe the lower one is the server,
+		 * but never on a SYN,ACK (stealth scans send those). */
+		if (!likely_server(s->dport) || (!syn && s->sport < s->dport)) {
+			flip(h);
+			flipped = true;
+		}
+	}
+	if (syn && !bare_syn && !flipped)
+		h->flags |= ZF_SYN_ACK_FIRST;
+}
+
+/* A connection opened by a SYN,ACK, and the next packet is an ACK or
+ * payload: its sender was the responder after all.  Zeek's history then
+ * reads as if the roles had been flipped before the first packet: '^'
+ * first, the letters so far in the other case. */
+static void settle_syn_ack_first(zeek_hist *h, const tcps_segment *s)
+{
+	if ((s->flags & (TCPS_SYN | TCPS_ACK)) == (TCPS_SYN | TCPS_ACK))
+		return; /* the SYN,ACK again: still undecided */
+	h->flags &= (uint8_t)~ZF_SYN_ACK_FIRST;
+	if ((s->flags & (TCPS_SYN | TCPS_RST)) || !((s->flags & TCPS_ACK) || s->len))
 		return;
-	/* Both ports plausible: believe the lower one is the server, but
-	 * never on a SYN,ACK (stealth scans send those). */
-	if (!likely_server(s->dport) || (!(s->flags & TCPS_SYN) && s->sport < s->dport))
-		flip(h);
+	/* The letters change case below, so their seen bits move too. */
+	swap_ends(h, false);
+	/* The SYN,ACK's sender, now the responder, is where a responder's
+	 * SYN,ACK puts it. */
+	if (h->end[1].state == ZS_SYN_ACK_SENT) {
+		h->end[1].state = ZS_ESTABLISHED;
+		h->end[1].prev = ZS_INACTIVE;
+	}
+	size_t n = strlen(h->letters);
+	if (n + 1 >= sizeof h->letters)
+		n = sizeof h->letters - 2;
+	for (size_t i = 0; i < n; i++) {
+		char c = h->letters[i];
+		h->letters[i] = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A'
+				       : c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	}
+	memmove(h->letters + 1, h->letters, n);
+	h->letters[0] = '^';
+	h->letters[n + 1] = '\0';
 }
 
 /* Zeek's partial flag: set by the first packet of each side that is not a
@@ -416,6 +468,8 @@ void zeek_observe(zeek_hist *h, bool from_client, const tcps_segment *s, bool re
 	(void)rexmit; /* Zeek's own rule decides, in advance() */
 	if (!(h->flags & ZF_STARTED))
 		start(h, from_client, s);
+	else if (h->flags & ZF_SYN_ACK_FIRST)
+		settle_syn_ack_first(h, s);
 	int role = from_client == !(h->flags & ZF_SERVER_ORIG) ? 0 : 1;
 	bool rst = s->flags & TCPS_RST;
 	/* Sequence space used: SYN and FIN count one each; a RST's payload

@@ -37,6 +37,7 @@ static void test_errno_of_every_code(void **state)
 		{ TCPS_ERR_INVALID, EINVAL, "invalid argument" },
 		{ TCPS_ERR_ABORTED, ECONNABORTED, "connection aborted" },
 		{ TCPS_ERR_NOMEM, ENOMEM, "cannot allocate memory" },
+		{ TCPS_ERR_UNREACHABLE, EHOSTUNREACH, "no route to host" },
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
 		assert_int_equal(tcps_errno(table[i].err), table[i].errnum);
@@ -50,7 +51,7 @@ static void test_error_codes_distinct_and_negative(void **state)
 	(void)state;
 	const int codes[] = { TCPS_ERR_AGAIN,	 TCPS_ERR_REFUSED,	 TCPS_ERR_RESET,  TCPS_ERR_TIMEDOUT,
 			      TCPS_ERR_CLOSING,	 TCPS_ERR_NOT_CONNECTED, TCPS_ERR_EXISTS, TCPS_ERR_INVALID,
-			      TCPS_ERR_ABORTED, TCPS_ERR_NOMEM };
+			      TCPS_ERR_ABORTED, TCPS_ERR_NOMEM, TCPS_ERR_UNREACHABLE };
 	const size_t n = sizeof codes / sizeof codes[0];
 	for (size_t i = 0; i < n; i++) {
 		assert_true(codes[i] < 0);
@@ -64,7 +65,7 @@ static void test_error_codes_distinct_and_negative(void **state)
 static void test_unknown_code_einval(void **state)
 {
 	(void)state;
-	const int unknown[] = { 1, 42, TCPS_ERR_NOMEM - 1, -1000, INT_MIN, INT_MAX };
+	const int unknown[] = { 1, 42, TCPS_ERR_UNREACHABLE - 1, -1000, INT_MIN, INT_MAX };
 	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
 		assert_int_equal(tcps_errno(unknown[i]), EINVAL);
 		assert_string_equal(tcps_strerror(unknown[i]), "unknown error");

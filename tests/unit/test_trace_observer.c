@@ -379,6 +379,41 @@ static void test_ipv6_endpoints(void **state)
 	       TCPS_CLOSED);
 }
 
+/* A half-duplex capture shows only the client's segments: its ACK from
+ * SYN_SENT proves a SYN,ACK it received, so both sides move on. */
+static void test_half_duplex_capture_client_side_only(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 1000);
+	pkt(&cap, C, A, 1001, 4001, 0, 502, 30);
+	pkt(&cap, C, PS | A, 1001, 4001, 100, 502, 1);
+	pkt(&cap, C, FI | A, 1101, 4001, 0, 502, 1);
+	pkt(&cap, C, FI | A, 1101, 4001, 0, 502, 300);
+	close_capture(&cap);
+	assert_int_equal(cap.nrec, 1);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
+}
+
+/* Segments still in flight when a RST ends the connection belong to it:
+ * the 4-tuple is remembered for 2*MSL, no new connection starts. */
+static void test_segments_after_rst_stay_with_their_connection(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, S, RS | A, 4001, 1001, 0, 0, 1);
+	pkt(&cap, C, PS | A, 1001, 4001, 100, 502, 1);
+	pkt(&cap, S, RS, 4001, 0, 0, 0, 1);
+	close_capture(&cap);
+	assert_int_equal(cap.nrec, 1);
+	assert_true(cap.rec[0].reset);
+}
+
 /* The budget: at most 200 bytes per tracked connection. */
 static void test_memory_per_connection_within_budget(void **state)
 {
@@ -416,6 +451,8 @@ int main(void)
 		cmocka_unit_test(test_labels_keepalive_zero_window_update_probe),
 		cmocka_unit_test(test_labels_out_of_order_versus_retransmission),
 		cmocka_unit_test(test_ipv6_endpoints),
+		cmocka_unit_test(test_half_duplex_capture_client_side_only),
+		cmocka_unit_test(test_segments_after_rst_stay_with_their_connection),
 		cmocka_unit_test(test_memory_per_connection_within_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

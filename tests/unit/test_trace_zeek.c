@@ -250,6 +250,41 @@ static void test_history_syn_seen_after_its_syn_ack(void **state)
 	assert_true(zeek_orig_is_server(&h));
 }
 
+static void test_history_syn_ack_first_then_ack_flips(void **state)
+{
+	(void)state;
+	/* Zeek's http-on-irc-port-missing-syn.pcapng: a SYN,ACK from port 80
+	 * to port 6669, both a server's, so no flip at first; the ACK that
+	 * follows shows who the client is, and the history reads as if the
+	 * roles had been right from the start. */
+	client_port = 80;
+	zeek_hist h = fresh(6669);
+	seg(&h, C, SYN | ACK, 4000, 1001, 0, 65160);
+	seg(&h, S, ACK, 1001, 4001, 0, 502);
+	seg(&h, S, PSH | ACK, 1001, 4001, 136, 502);
+	seg(&h, C, PSH | ACK, 4001, 1137, 300, 509);
+	seg(&h, S, FIN | ACK, 1137, 4301, 0, 502);
+	seg(&h, C, FIN | ACK, 4301, 1138, 0, 509);
+	seg(&h, S, ACK, 1138, 4302, 0, 502);
+	client_port = 43236;
+	expect(&h, "SF", "^hADdFf");
+	assert_true(zeek_orig_is_server(&h));
+}
+
+static void test_history_syn_ack_alone_is_not_flipped(void **state)
+{
+	(void)state;
+	/* A SYN,ACK and nothing else (a stealth scan's answer, say): the
+	 * ports decide, and here neither is a server's. */
+	client_port = 5000;
+	zeek_hist h = fresh(6000);
+	seg(&h, C, SYN | ACK, 4000, 1001, 0, 65160);
+	seg(&h, C, SYN | ACK, 4000, 1001, 0, 65160);
+	client_port = 43236;
+	expect(&h, "OTH", "H");
+	assert_false(zeek_orig_is_server(&h));
+}
+
 static void test_history_retransmissions_logarithmic(void **state)
 {
 	(void)state;
@@ -371,6 +406,8 @@ int main(void)
 		cmocka_unit_test(test_history_flipped_midstream_from_a_server_port),
 		cmocka_unit_test(test_history_missing_syn),
 		cmocka_unit_test(test_history_syn_seen_after_its_syn_ack),
+		cmocka_unit_test(test_history_syn_ack_first_then_ack_flips),
+		cmocka_unit_test(test_history_syn_ack_alone_is_not_flipped),
 		cmocka_unit_test(test_history_retransmissions_logarithmic),
 		cmocka_unit_test(test_history_zero_window),
 		cmocka_unit_test(test_history_content_gap),
