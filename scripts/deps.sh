@@ -2,7 +2,9 @@
 # Installs what tcpstate needs to build and test on Debian 12, only when
 # something is missing (so a second run costs a second, not a minute).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcmocka-dev libpcap-dev libmnl-dev)
+pkgs=(build-essential cmake pkg-config libcmocka-dev libpcap-dev libmnl-dev
+	clang-14 libclang-rt-14-dev   # libFuzzer
+	python3 iproute2 nftables tcpdump iputils-ping procps)   # the kernel tests' tools
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

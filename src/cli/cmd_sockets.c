@@ -218,6 +218,7 @@ typedef struct sampler {
 	const owner **who;
 	uint64_t *since;
 	double *age;
+	bool *at_least;
 	size_t cap;
 	bool warned;
 } sampler;
@@ -237,11 +238,13 @@ static int grow(sampler *s, size_t n)
 	free(s->who);
 	free(s->since);
 	free(s->age);
+	free(s->at_least);
 	s->keep = malloc(n * sizeof *s->keep);
 	s->who = malloc(n * sizeof *s->who);
 	s->since = malloc(n * sizeof *s->since);
 	s->age = malloc(n * sizeof *s->age);
-	s->cap = s->keep && s->who && s->since && s->age ? n : 0;
+	s->at_least = malloc(n * sizeof *s->at_least);
+	s->cap = s->keep && s->who && s->since && s->age && s->at_least ? n : 0;
 	return s->cap ? 0 : -1;
 }
 
@@ -314,12 +317,21 @@ static int take_sample(sampler *s, unsigned number, uint64_t t0)
 			fputs("tcpstate sockets: out of memory\n", stderr);
 			return CLI_EXIT_FAIL;
 		}
-		for (size_t i = 0; i < s->list.n; i++)
-			s->age[i] = (double)(now - s->since[i]) / 1e9;
+		/* What the watch saw, or what the socket itself tells when
+		 * that is longer (the peer's silence, the retransmissions);
+		 * either way a lower bound unless the change was seen. */
+		uint64_t start = kwatch_start(s->watch);
+		for (size_t i = 0; i < s->list.n; i++) {
+			double seen = (double)(now - s->since[i]) / 1e9;
+			double est = sdiag_age_estimate(&s->list.v[i]);
+			s->age[i] = est > seen ? est : seen;
+			s->at_least[i] = s->since[i] == start || est > seen;
+		}
 	}
 	sdiag_input in = { .v = s->list.v, .n = s->list.n, .who = s->who,
 			   .age_s = s->watch ? s->age : NULL, .keep = s->keep };
 	sock_sample out = { .out = stdout, .json = s->o->json, .in = &in, .owners_missing = missing,
+			    .at_least = s->watch ? s->at_least : NULL,
 			    .sample = s->watch ? number : 0, .t = (double)(now - t0) / 1e9 };
 	sockets_print_table(&out);
 	sockets_print_counts(&out);
@@ -388,6 +400,7 @@ out:
 	free(s.who);
 	free(s.since);
 	free(s.age);
+	free(s.at_least);
 	return rc;
 }
 

@@ -44,7 +44,7 @@ static void text_header(const sock_sample *s)
 	if (s->sample)
 		fprintf(s->out, "%s# sample %u at +%.1f s\n", s->sample > 1 ? "\n" : "", s->sample, s->t);
 	fprintf(s->out, "%-12s %6s %6s %-27s %-27s %-16s %s%s\n", "State", "Recv-Q", "Send-Q",
-		"Local Address:Port", "Peer Address:Port", "Timer", s->in->age_s ? "    Age " : "",
+		"Local Address:Port", "Peer Address:Port", "Timer", s->in->age_s ? "      Age " : "",
 		"Process");
 }
 
@@ -62,8 +62,11 @@ static void text_socket(const sock_sample *s, size_t i)
 	char l[KDIAG_EPLEN], r[KDIAG_EPLEN], t[40];
 	fprintf(s->out, "%-12s %6" PRIu32 " %6" PRIu32 " %-27s %-27s %-16s ", tcps_state_name(kdiag_tcps_state(k->state)),
 		k->rqueue, k->wqueue, kdiag_local_str(k, l), kdiag_remote_str(k, r), timer_str(k, t, sizeof t));
-	if (s->in->age_s)
-		fprintf(s->out, "%7.1fs ", s->in->age_s[i]);
+	if (s->in->age_s) {
+		char age[32];
+		snprintf(age, sizeof age, "%s%.1fs", s->at_least && s->at_least[i] ? ">" : "", s->in->age_s[i]);
+		fprintf(s->out, "%9s ", age);
+	}
 	text_process(s->out, k, s->in->who ? s->in->who[i] : NULL);
 }
 
@@ -94,7 +97,8 @@ static void json_socket(const sock_sample *s, size_t i)
 		fputs(",\"pid\":null", out); /* held by a process we may not see */
 	}
 	if (s->in->age_s)
-		fprintf(out, ",\"age_s\":%.1f", s->in->age_s[i]);
+		fprintf(out, ",\"age_s\":%.1f%s", s->in->age_s[i],
+			s->at_least && s->at_least[i] ? ",\"age_at_least\":true" : "");
 	if (s->sample)
 		fprintf(out, ",\"sample\":%u", s->sample);
 	fputs("}\n", out);

@@ -14,6 +14,9 @@ typedef struct sock_sample {
 	FILE *out;
 	bool json;
 	const sdiag_input *in; /* sockets, owners, ages (NULL unless --watch), filter */
+	/* Under --watch, whether each age is only a lower bound (the socket
+	 * was in its state before the first sample): printed as ">12.0s". */
+	const bool *at_least;
 	unsigned sample;       /* 1, 2, ... under --watch; 0 for a single sample */
 	double t;              /* seconds since the first sample */
 	size_t owners_missing; /* sockets with an inode whose process could not be seen */

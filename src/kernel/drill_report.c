@@ -17,7 +17,6 @@
 #define SERVER_COL 61
 
 #define TCP_LISTEN_STATE 10     /* the kernel's TCP_LISTEN */
-#define TCP_TIME_WAIT_STATE 6   /* TCP_TIME_WAIT */
 #define TCP_CLOSE_WAIT_STATE 8  /* TCP_CLOSE_WAIT */
 
 static bool is_loopback4(const uint8_t a[16])

@@ -118,7 +118,7 @@ static uint32_t socket_inode(const char *link, ssize_t n)
 
 static void read_comm(int procfd, const char *pid, char comm[16])
 {
-	char path[32];
+	char path[288]; /* a d_name (up to 255 bytes) and a suffix */
 	snprintf(path, sizeof path, "%s/comm", pid);
 	strcpy(comm, "?");
 	int fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
@@ -149,7 +149,7 @@ static bool all_digits(const char *s)
 /* One process's fds: fills the wanted slots it holds. */
 static void scan_pid(owners *o, int procfd, const char *pid)
 {
-	char path[32];
+	char path[288]; /* a d_name (up to 255 bytes) and a suffix */
 	snprintf(path, sizeof path, "%s/fd", pid);
 	int dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {

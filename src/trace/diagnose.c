@@ -126,19 +126,25 @@ static void close_wait_stuck(const trace_obs_config *cfg, trace_conn_record *r, 
 	}
 }
 
-/* RST from a side that was synchronized (the connection had been
- * ESTABLISHED), or a RST that took the peer out of ESTABLISHED. */
+/* The state a side left for CLOSED at the end, if it ended so. */
+static tcps_state left_for_closed(const trace_conn_record *r, int side)
+{
+	unsigned n = r->nstates[side];
+	if (n < 2 || r->states[side][n - 1] != TCPS_CLOSED)
+		return TCPS_CLOSED;
+	return r->states[side][n - 2];
+}
+
+/* A RST in the middle of an ESTABLISHED connection: sent by a side that
+ * was ESTABLISHED, or taking its peer out of ESTABLISHED.  A RST once
+ * both have started closing (say from CLOSE_WAIT with unread data, the
+ * peer already in FIN_WAIT_2) loses nothing either still wanted. */
 static void reset_established(const trace_obs_config *cfg, trace_conn_record *r)
 {
-	if (!r->reset || last_state(r, TRACE_CLIENT) == TCPS_SYN_SENT)
+	if (!r->reset)
 		return;
 	int by = r->reset_by;
-	if (!passed(r, by, TCPS_ESTABLISHED) && !passed(r, !by, TCPS_ESTABLISHED))
-		return;
-	if (r->nstates[by] < 2)
-		return;
-	tcps_state before = r->states[by][r->nstates[by] - 2];
-	if (last_state(r, by) != TCPS_CLOSED || !tcps_state_synchronized(before) || before == TCPS_TIME_WAIT)
+	if (left_for_closed(r, by) != TCPS_ESTABLISHED && left_for_closed(r, !by) != TCPS_ESTABLISHED)
 		return;
 	trace_diag d;
 	start(&d, TRACE_D_RESET_ESTABLISHED, r, by);
@@ -146,8 +152,8 @@ static void reset_established(const trace_obs_config *cfg, trace_conn_record *r)
 	ep_str(&r->ep[by], me, sizeof me, true);
 	d.count = r->bytes[0] + r->bytes[1];
 	d.duration_ns = r->last_ts - r->first_ts;
-	snprintf(d.message, sizeof d.message, "%s (%s) reset the connection in %s after %.3f s and %llu bytes",
-		 me, side_name[by], tcps_state_name(before), secs(d.duration_ns), (unsigned long long)d.count);
+	snprintf(d.message, sizeof d.message, "%s (%s) reset the ESTABLISHED connection after %.3f s and %llu bytes",
+		 me, side_name[by], secs(d.duration_ns), (unsigned long long)d.count);
 	d.cause = "an abrupt close: the application aborted (SO_LINGER 0, a crash, close() with unread data) "
 		  "or a middlebox killed the flow; the peer sees ECONNRESET";
 	d.hint = "tcpstate transitions shows which process closed; look at that side's logs at that moment";

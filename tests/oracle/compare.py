@@ -182,6 +182,11 @@ def main():
                     pending.append("%s: %s" % (head, msg))
                 else:
                     lines.append(msg)
+        # A diagnosis nobody expected is a false alarm, and a bug too.
+        if a.diagnoses == "require":
+            allowed = set(pick(exp_diags, n) or []) | set(exp_diags.get("any", []))
+            for code in sorted(got_d - allowed):
+                lines.append("diagnosis %s reported: a false alarm, the scenario has no such bug" % code)
         if lines:
             problems += 1
             for t in pick(notes, n) or []:
@@ -205,6 +210,10 @@ def main():
         all_diags |= record_diags(rec, {})
     for codes in diag_by_num.values():
         all_diags |= codes
+    if a.diagnoses == "require":
+        for code in sorted(diag_by_num.get(None, set()) - set(exp_diags.get("any", []))):
+            problems += 1
+            report("diagnoses", ["%s reported over all connections: a false alarm" % code])
     for code in exp_diags.get("any", []):
         if code not in all_diags:
             msg = "%s expected, trace reported %s" % (code, sorted(all_diags) or "none")
