@@ -6,8 +6,9 @@
 #include "core/seq.h"
 
 /* Out of order rather than retransmitted: it fills a gap that opened
- * less than this long ago (Wireshark's default when the RTT is unknown). */
-#define OOO_WINDOW_US 3000
+ * less than a round trip ago (the handshake's, as Wireshark measures it;
+ * 3 ms, Wireshark's default, when the capture has no handshake). */
+#define OOO_DEFAULT_TICKS 30 /* 100 µs ticks */
 
 static const char *const label_names[TRACE_NLABELS] = {
 	[TRACE_L_HANDSHAKE_1] = "handshake 1/3",
@@ -63,8 +64,8 @@ static trace_label label_text(const trace_conn *c, int from, const trace_pkt *p)
 	if (seg->len == 1 && seg->seq == s->nxt - 1 && synchronized(s))
 		return TRACE_L_KEEPALIVE;
 	uint16_t since = (uint16_t)((uint16_t)((p->ts - c->first_ts) / 100000) - c->gap_at);
-	if (c->gap_side == from && c->gap_lo != c->gap_hi && seq_in(seg->seq, c->gap_lo, c->gap_hi) &&
-	    since < OOO_WINDOW_US / 100)
+	uint16_t window = c->irtt > OOO_DEFAULT_TICKS ? c->irtt : OOO_DEFAULT_TICKS;
+	if (c->gap_side == from && c->gap_open && seq_geq(seg->seq, c->gap_lo) && since < window)
 		return TRACE_L_OUT_OF_ORDER;
 	return TRACE_L_RETRANSMISSION;
 }

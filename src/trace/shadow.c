@@ -311,8 +311,8 @@ void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *o)
 			s->bytes += d1 - seq_max(d0, nxt_before);
 		if (known && seg->len && seq_gt(seg->seq, nxt_before)) {
 			c->gap_side = (uint8_t)from;
+			c->gap_open = 1;
 			c->gap_lo = nxt_before;
-			c->gap_hi = seg->seq;
 			c->gap_at = (uint16_t)((p->ts - c->first_ts) / 100000);
 		}
 		uint32_t end = seg->seq + seglen;
