@@ -35,8 +35,8 @@ void sdiag_config_default(sdiag_config *c)
 	 * long legitimately, so the age is generous. */
 	c->close_wait_min = 1;
 	c->close_wait_age = 10;
-	/* The SYN (or SYN,ACK) sent three times: 1 s + 2 s of silence, more
-	 * than one unlucky loss. */
+	/* 3 s without an answer: the SYN (or SYN,ACK) sent three or four
+	 * times, more than one unlucky loss. */
 	c->syn_sent_age = 3;
 	c->syn_recv_age = 3;
 	/* Stray SYN_RCVDs from scanners are part of any public server's
@@ -51,11 +51,23 @@ void sdiag_config_default(sdiag_config *c)
 
 /* ---- ages ---- */
 
-/* The retransmissions of a SYN or SYN,ACK: the first timeout is 1 s
+/* A SYN,ACK's retransmissions: the first timeout is 1 s
  * (TCP_TIMEOUT_INIT) and each one doubles, so r of them took 2^r - 1 s. */
-static double syn_backoff_s(unsigned r)
+static double synack_backoff_s(unsigned r)
 {
 	return (double)((1ull << (r > 20 ? 20 : r)) - 1);
+}
+
+/* A SYN's: since Linux 6.10 the first few timeouts stay at 1 s
+ * (net.ipv4.tcp_syn_linear_timeouts, 4 by default) before doubling, so
+ * only r * 1 s is sure; the current timeout's elapsed part (its length,
+ * the RTO, less what is left of it) comes on top. */
+static double syn_backoff_s(const kdiag_sock *s)
+{
+	double t = s->retrans;
+	if (s->timer == KDIAG_TIMER_RETRANS && s->rto_us / 1000 > s->expires_ms)
+		t += (s->rto_us / 1000 - s->expires_ms) / 1000.0;
+	return t;
 }
 
 double sdiag_age_estimate(const kdiag_sock *s)
@@ -67,8 +79,9 @@ double sdiag_age_estimate(const kdiag_sock *s)
 		 * ours); anything it sent later only makes this shorter. */
 		return s->idle_ms == KDIAG_IDLE_UNKNOWN ? 0 : s->idle_ms / 1000.0;
 	case TCPS_SYN_SENT:
+		return syn_backoff_s(s);
 	case TCPS_SYN_RCVD:
-		return syn_backoff_s(s->retrans);
+		return synack_backoff_s(s->retrans);
 	case TCPS_FIN_WAIT_1:
 	case TCPS_CLOSING:
 	case TCPS_LAST_ACK:

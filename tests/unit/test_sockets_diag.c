@@ -333,9 +333,18 @@ static void test_syn_sent_retransmitted_in_one_sample(void **state)
 	kdiag_sock *s = sock(t, TCP_SYN_SENT, "10.0.0.5", 45000, "198.51.100.7", 443);
 	s->timer = KDIAG_TIMER_RETRANS;
 	s->retrans = 1; /* one SYN lost is bad luck, not a firewall */
+	s->rto_us = 1000000;
+	s->expires_ms = 400;
 	assert_int_equal(diagnose(t, false), 0);
-	s->retrans = 2; /* three SYNs in 3 s, no answer */
+	/* Two retransmissions under Linux's linear SYN timeouts (1 s each)
+	 * and 0.6 s into the third wait: 2.6 s, not yet 3. */
+	s->retrans = 2;
+	assert_int_equal(diagnose(t, false), 0);
+	/* Three: 3.6 s without an answer (under the old doubling it would be
+	 * 7.6 s: the estimate takes the shorter). */
+	s->retrans = 3;
 	assert_int_equal(diagnose(t, false), 1);
+	assert_true(t->d[0].since_s >= 3.5 && t->d[0].since_s < 3.7);
 	assert_string_equal(sdiag_name(t->d[0].code), "syn_unanswered");
 	assert_non_null(strstr(t->d[0].hint, "firewall"));
 	free(t);
