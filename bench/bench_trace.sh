@@ -88,7 +88,9 @@ cat "$data"/*.pcap >/dev/null
 timed() {
 	local t0 t1
 	t0=$(date +%s%N)
-	/usr/bin/time -f %M -o "$data/rss" taskset -c 0 "$@"
+	# stderr kept aside: trace reports the snap length on every run
+	/usr/bin/time -f %M -o "$data/rss" taskset -c 0 "$@" 2>"$data/stderr" ||
+		{ cat "$data/stderr" >&2; return 1; }
 	t1=$(date +%s%N)
 	T=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
 	RSS=$(tail -1 "$data/rss")
@@ -116,7 +118,7 @@ echo "# tshark: tshark -n -r PREFIX -q -z conv,tcp   and   tshark -n -r PREFIX  
 # The resident size with next to nothing tracked, and tshark's start-up.
 timed "$trace" trace --summary -r "$data/tiny.pcap" >/dev/null
 rss_tiny=$RSS
-timed tshark -n -r "$data/tiny.pcap" -q -z conv,tcp >/dev/null 2>&1
+timed tshark -n -r "$data/tiny.pcap" -q -z conv,tcp >/dev/null
 t_tshark0=$T
 
 declare -A res
@@ -124,7 +126,7 @@ t_loop="" t_trace=""
 for name in normal many; do
 	f=$data/$name.pcap
 	pk=$(info "$name" packets)
-	timed "$trace" trace --summary -r "$f" >"$data/$name.summary" 2>&1
+	timed "$trace" trace --summary -r "$f" >"$data/$name.summary"
 	best t_loop "$loop" "$f"
 	best t_trace "$trace" trace --summary -r "$f"
 	rss=$RSS
@@ -137,9 +139,9 @@ for name in normal many; do
 		peak_src=generator
 	fi
 	p=$data/$name-prefix$prefix.pcap
-	timed tshark -n -r "$p" -q -z conv,tcp >/dev/null 2>&1
+	timed tshark -n -r "$p" -q -z conv,tcp >/dev/null
 	t_conv=$(awk -v t="$T" -v s="$t_tshark0" 'BEGIN { printf "%.4f", t - s }')
-	timed tshark -n -r "$p" >/dev/null 2>&1
+	timed tshark -n -r "$p" >/dev/null
 	t_plain=$(awk -v t="$T" -v s="$t_tshark0" 'BEGIN { printf "%.4f", t - s }')
 	res[$name]="$pk $t_loop $t_trace $rss $peak $peak_src $t_conv $t_plain"
 done

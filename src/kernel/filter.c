@@ -1,5 +1,6 @@
 /* ss-style filters: parsing the words and matching a socket (filter.h). */
 #include "kernel/filter.h"
+#include "kernel/sockdiag.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,16 +21,10 @@ void kfilter_init(kfilter *f)
 
 int kfilter_state_from_linux(int tcp_state)
 {
-	/* The kernel's numbering, which is ABI (ss and inet_diag use it). */
-	static const signed char map[] = {
-		[1] = TCPS_ESTABLISHED, [2] = TCPS_SYN_SENT, [3] = TCPS_SYN_RCVD,
-		[4] = TCPS_FIN_WAIT_1, [5] = TCPS_FIN_WAIT_2, [6] = TCPS_TIME_WAIT,
-		[7] = TCPS_CLOSED, [8] = TCPS_CLOSE_WAIT, [9] = TCPS_LAST_ACK,
-		[10] = TCPS_LISTEN, [11] = TCPS_CLOSING, [12] = TCPS_SYN_RCVD,
-	};
-	if (tcp_state < 1 || tcp_state >= (int)sizeof map)
+	/* The kernel's numbering (ABI: ss and inet_diag use it), one table. */
+	if (tcp_state < 1 || tcp_state > 12)
 		return -1;
-	return map[tcp_state];
+	return (int)kdiag_tcps_state((uint8_t)tcp_state);
 }
 
 /* "443" or ":443" (ss writes ports with the colon). */

@@ -41,19 +41,22 @@ int owners_reset(owners *o, size_t ninodes)
 	size_t cap = 64;
 	while (cap < 2 * ninodes)
 		cap *= 2;
+	int rc = 0;
 	if (cap != o->mask + 1 || !o->s) {
 		slot *s = malloc(cap * sizeof *s);
-		if (!s)
-			return -1;
-		free(o->s);
-		o->s = s;
-		o->mask = cap - 1;
+		if (s) {
+			free(o->s);
+			o->s = s;
+			o->mask = cap - 1;
+		} else {
+			rc = -1; /* keep the old table, emptied: no stale owners */
+		}
 	}
 	/* Only the keys need clearing: the rest is written with them. */
-	for (size_t i = 0; i <= o->mask; i++)
+	for (size_t i = 0; o->s && i <= o->mask; i++)
 		o->s[i].inode = 0;
 	o->nwanted = o->nfound = o->denied = 0;
-	return 0;
+	return rc;
 }
 
 /* Inode numbers come from a counter: a multiplicative hash spreads

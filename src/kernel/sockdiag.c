@@ -275,13 +275,14 @@ char *kdiag_addr_str(int family, const uint8_t addr[16], char *buf)
 
 static char *endpoint(int family, const uint8_t addr[16], uint16_t port, bool wild, char *buf)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], p[8] = "*";
 	kdiag_addr_str(family, addr, a);
-	const char *fmt = family == AF_INET6 ? (wild ? "[%s]:*" : "[%s]:%u") : (wild ? "%s:*" : "%s:%u");
-	if (wild)
-		snprintf(buf, KDIAG_EPLEN, fmt, a);
+	if (!wild)
+		snprintf(p, sizeof p, "%u", port);
+	if (family == AF_INET6)
+		snprintf(buf, KDIAG_EPLEN, "[%s]:%s", a, p);
 	else
-		snprintf(buf, KDIAG_EPLEN, fmt, a, port);
+		snprintf(buf, KDIAG_EPLEN, "%s:%s", a, p);
 	return buf;
 }
 

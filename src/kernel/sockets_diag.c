@@ -2,6 +2,7 @@
  * local endpoint), each group is judged against its threshold, and the
  * groups over it are reported.  See sockets_diag.h. */
 #include "kernel/sockets_diag.h"
+#include "kernel/sockets_diag_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,29 +107,7 @@ bool sdiag_rqueue_full(const kdiag_sock *s)
 
 /* ---- groups ---- */
 
-typedef struct gkey {
-	uint8_t code, family;
-	uint16_t port;
-	uint32_t id; /* close_wait: pid + 1, or uid | 1 << 31 when the owner is unknown */
-	uint8_t addr[16];
-} gkey;
-
-typedef struct group {
-	gkey k;
-	bool used;
-	bool pid_mixed, local_mixed, remote_mixed, full;
-	uint64_t count, unread, eof_unread;
-	double oldest;
-	size_t first; /* a socket of the group, for endpoints and the owner */
-	int32_t pid;
-} group;
-
-typedef struct gtable {
-	group *g;
-	size_t mask, n;
-} gtable;
-
-static size_t ghash(const gkey *k)
+static size_t ghash(const sdiag_gkey *k)
 {
 	const uint8_t *b = (const uint8_t *)k;
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -137,7 +116,7 @@ static size_t ghash(const gkey *k)
 	return (size_t)(h ^ (h >> 31));
 }
 
-static int gtable_init(gtable *t, size_t cap)
+static int gtable_init(sdiag_gtable *t, size_t cap)
 {
 	t->g = calloc(cap, sizeof *t->g);
 	t->mask = cap - 1;
@@ -145,7 +124,7 @@ static int gtable_init(gtable *t, size_t cap)
 	return t->g ? 0 : -1;
 }
 
-static group *gslot(gtable *t, const gkey *k)
+static sdiag_group *gslot(sdiag_gtable *t, const sdiag_gkey *k)
 {
 	size_t i = ghash(k) & t->mask;
 	while (t->g[i].used && memcmp(&t->g[i].k, k, sizeof *k))
@@ -153,9 +132,9 @@ static group *gslot(gtable *t, const gkey *k)
 	return &t->g[i];
 }
 
-static int gtable_grow(gtable *t)
+static int gtable_grow(sdiag_gtable *t)
 {
-	gtable bigger;
+	sdiag_gtable bigger;
 	if (gtable_init(&bigger, 2 * (t->mask + 1)) < 0)
 		return -1;
 	for (size_t i = 0; i <= t->mask; i++)
@@ -168,11 +147,11 @@ static int gtable_grow(gtable *t)
 }
 
 /* The group for k, created empty if new; NULL when out of memory. */
-static group *gget(gtable *t, const gkey *k)
+static sdiag_group *gget(sdiag_gtable *t, const sdiag_gkey *k)
 {
 	if (2 * (t->n + 1) > t->mask + 1 && gtable_grow(t) < 0)
 		return NULL;
-	group *g = gslot(t, k);
+	sdiag_group *g = gslot(t, k);
 	if (!g->used) {
 		memset(g, 0, sizeof *g);
 		g->k = *k;
@@ -183,7 +162,7 @@ static group *gget(gtable *t, const gkey *k)
 	return g;
 }
 
-static void key_ep(gkey *k, sdiag_code code, int family, const uint8_t addr[16], uint16_t port)
+static void key_ep(sdiag_gkey *k, sdiag_code code, int family, const uint8_t addr[16], uint16_t port)
 {
 	memset(k, 0, sizeof *k);
 	k->code = (uint8_t)code;
@@ -194,23 +173,14 @@ static void key_ep(gkey *k, sdiag_code code, int family, const uint8_t addr[16],
 
 /* ---- per socket: which group, if any ---- */
 
-typedef struct run {
-	const sdiag_config *cfg;
-	const kdiag_sock *v;
-	const owner *const *who;
-	size_t n;
-	gtable t;
-	uint32_t *backlog; /* by local port: a listener's backlog + 1, 0 none */
-} run;
-
 static bool same_addr(int family, const uint8_t *a, const uint8_t *b)
 {
 	return !memcmp(a, b, family == AF_INET6 ? 16 : 4);
 }
 
-static void add(run *r, const gkey *k, size_t i, double age, bool *oom)
+static void add(sdiag_ctx *r, const sdiag_gkey *k, size_t i, double age, bool *oom)
 {
-	group *g = gget(&r->t, k);
+	sdiag_group *g = gget(&r->t, k);
 	if (!g) {
 		*oom = true;
 		return;
@@ -242,12 +212,12 @@ static void add(run *r, const gkey *k, size_t i, double age, bool *oom)
 		g->full = true;
 }
 
-static void classify(run *r, size_t i, double watched, bool *oom)
+static void classify(sdiag_ctx *r, size_t i, double watched, bool *oom)
 {
 	const sdiag_config *c = r->cfg;
 	const kdiag_sock *s = &r->v[i];
 	double est = sdiag_age_estimate(s), age = watched > est ? watched : est;
-	gkey k;
+	sdiag_gkey k;
 	switch (kdiag_tcps_state(s->state)) {
 	case TCPS_CLOSE_WAIT: {
 		if (age < c->close_wait_age)
@@ -302,7 +272,7 @@ static void classify(run *r, size_t i, double watched, bool *oom)
 	add(r, &k, i, age, oom);
 }
 
-static bool over_threshold(const sdiag_config *c, const group *g)
+static bool over_threshold(const sdiag_config *c, const sdiag_group *g)
 {
 	switch (g->k.code) {
 	case SDIAG_TIME_WAIT_ACCUMULATION:
@@ -316,168 +286,13 @@ static bool over_threshold(const sdiag_config *c, const group *g)
 	}
 }
 
-/* ---- the reports ---- */
-
-static void owner_words(const group *g, const owner *o, char *buf, size_t n)
-{
-	if (o && !g->pid_mixed)
-		snprintf(buf, n, "%s (pid %d)", o->comm, (int)o->pid);
-	else if (g->pid_mixed)
-		snprintf(buf, n, "several processes");
-	else
-		snprintf(buf, n, "a process of uid %u (not visible without root)", (unsigned)(g->k.id & ~(1u << 31)));
-}
-
-static void say_close_wait(const run *r, const group *g, sdiag *d)
-{
-	const kdiag_sock *f = &r->v[g->first];
-	const owner *o = r->who ? r->who[g->first] : NULL;
-	char who[96], where[KDIAG_EPLEN + 8];
-	owner_words(g, o, who, sizeof who);
-	/* The endpoint the sockets share: the server's address for a
-	 * leaking server, the remote one for a leaking client. */
-	where[0] = '\0';
-	if (!g->local_mixed)
-		snprintf(where, sizeof where, " at %s", kdiag_local_str(f, d->endpoint));
-	else if (!g->remote_mixed)
-		snprintf(where, sizeof where, " to %s", kdiag_remote_str(f, d->endpoint));
-	else
-		kdiag_local_str(f, d->endpoint);
-	d->unread = g->unread;
-	d->eof_unread = g->eof_unread;
-	d->rqueue_full = g->full;
-	char reading[128];
-	if (!g->eof_unread)
-		snprintf(reading, sizeof reading, "it read the end of stream on all of them");
-	else
-		snprintf(reading, sizeof reading, "%llu not even read to the end of stream, %llu with data unread%s",
-			 (unsigned long long)g->eof_unread, (unsigned long long)g->unread,
-			 g->full ? ", a receive queue full" : "");
-	snprintf(d->message, sizeof d->message,
-		 "%s holds %llu socket%s in CLOSE_WAIT%s, the oldest for at least %.0f s: the peer sent FIN "
-		 "and the application never called close(); %s",
-		 who, (unsigned long long)g->count, g->count == 1 ? "" : "s", where, g->oldest, reading);
-	d->hint = "the application forgot to close() after the peer sent FIN: find the code path where read() "
-		  "returns 0 (end of stream) or an error and the socket is not closed (lsof -p PID shows the "
-		  "leaked fds); they stay until the process exits";
-}
-
-static void say_time_wait(const run *r, const group *g, sdiag *d)
-{
-	const kdiag_sock *f = &r->v[g->first];
-	d->incoming = g->k.id == 1;
-	if (d->incoming) {
-		kdiag_local_str(f, d->endpoint);
-		snprintf(d->message, sizeof d->message,
-			 "%llu connections to this host's %s are in TIME_WAIT: the server side closed them first",
-			 (unsigned long long)g->count, d->endpoint);
-		d->hint = "reuse connections: keep-alive (HTTP persistent connections) and a client-side "
-			  "pool, so fewer connections are opened and closed; let the client close first; "
-			  "TIME_WAIT at a server costs memory, not ports";
-		return;
-	}
-	kdiag_remote_str(f, d->endpoint);
-	snprintf(d->message, sizeof d->message,
-		 "%llu connections to %s are in TIME_WAIT: too many short-lived outgoing connections, "
-		 "this host closing each one first",
-		 (unsigned long long)g->count, d->endpoint);
-	d->hint = "reuse connections: a connection pool, HTTP keep-alive, one long-lived connection "
-		  "instead of one per request; each TIME_WAIT holds a local port for 60 s "
-		  "(net.ipv4.ip_local_port_range) and a pile of them exhausts the ports to that endpoint";
-}
-
-static void say_syn_sent(const run *r, const group *g, sdiag *d)
-{
-	kdiag_remote_str(&r->v[g->first], d->endpoint);
-	snprintf(d->message, sizeof d->message,
-		 "%llu connection%s to %s still in SYN_SENT, the oldest for at least %.0f s: the SYN got no "
-		 "SYN-ACK (and no RST)",
-		 (unsigned long long)g->count, g->count == 1 ? "" : "s", d->endpoint, g->oldest);
-	d->hint = "a firewall silently dropping the SYN (or no route): check the firewall rules on the path "
-		  "and the server (nft list ruleset); capture there: tcpstate trace -i IFACE port N";
-}
-
-static void say_syn_recv(const run *r, const group *g, sdiag *d)
-{
-	const kdiag_sock *f = &r->v[g->first];
-	uint32_t b = r->backlog[f->sport];
-	kdiag_local_str(f, d->endpoint);
-	/* Half the backlog of handshakes that never finish is more than
-	 * lossy paths make: someone is sending SYNs and not completing. */
-	d->flood = g->count >= 256 || (b > 1 && g->count * 2 >= b - 1);
-	snprintf(d->message, sizeof d->message,
-		 "%llu handshakes at %s in SYN_RCVD, the oldest for at least %.0f s: the SYN-ACK was sent and "
-		 "the client's final ACK never came%s",
-		 (unsigned long long)g->count, d->endpoint, g->oldest,
-		 d->flood ? "; that many looks like a SYN flood" : "");
-	d->hint = d->flood ? "a SYN flood: check net.ipv4.tcp_syncookies=1 and the sources (ss -tn state "
-			     "syn-recv); rate-limit SYNs at the firewall"
-			   : "a path MTU or NAT problem between the clients and this host: capture on both "
-			     "sides to see where the ACK is lost; check NAT/conntrack and the path MTU";
-}
-
-static void say_fin_wait_2(const run *r, const group *g, sdiag *d)
-{
-	kdiag_remote_str(&r->v[g->first], d->endpoint);
-	snprintf(d->message, sizeof d->message,
-		 "%llu connection%s to %s held in FIN_WAIT_2 for at least %.0f s: our FIN was acknowledged "
-		 "and the peer never closes its side",
-		 (unsigned long long)g->count, g->count == 1 ? "" : "s", d->endpoint, g->oldest);
-	d->hint = "the peer application does not close() after reading end-of-stream (its side is in "
-		  "CLOSE_WAIT: run tcpstate sockets there); orphaned ones go after net.ipv4.tcp_fin_timeout";
-}
-
-static void say_last_ack(const run *r, const group *g, sdiag *d)
-{
-	kdiag_remote_str(&r->v[g->first], d->endpoint);
-	snprintf(d->message, sizeof d->message,
-		 "%llu connection%s to %s held in LAST_ACK for at least %.1f s: our FIN is being sent again "
-		 "and its final ACK does not arrive",
-		 (unsigned long long)g->count, g->count == 1 ? "" : "s", d->endpoint, g->oldest);
-	d->hint = "the final ACK is lost on the way back (a firewall or NAT that dropped the flow state "
-		  "after the peer's FIN), or the peer is gone; capture: tcpstate trace -i IFACE port N";
-}
-
-static void say_accept(const run *r, const group *g, sdiag *d)
-{
-	const kdiag_sock *f = &r->v[g->first];
-	kdiag_local_str(f, d->endpoint);
-	snprintf(d->message, sizeof d->message,
-		 "the accept queue of %s holds %u connections, its backlog of %u: new handshakes are dropped",
-		 d->endpoint, (unsigned)f->rqueue, (unsigned)f->wqueue);
-	d->hint = "the application does not call accept() fast enough (or is blocked); raise the backlog "
-		  "(listen() and net.core.somaxconn) only once it keeps up";
-}
-
-static void report(const run *r, const group *g, sdiag_fn *fn, void *user)
-{
-	sdiag d;
-	memset(&d, 0, sizeof d);
-	d.code = (sdiag_code)g->k.code;
-	d.count = g->count;
-	d.since_s = g->oldest;
-	d.uid = r->v[g->first].uid;
-	d.pid = g->pid_mixed ? -1 : g->pid;
-	const owner *o = r->who ? r->who[g->first] : NULL;
-	if (d.pid >= 0 && o)
-		memcpy(d.comm, o->comm, sizeof d.comm);
-	switch (d.code) {
-	case SDIAG_CLOSE_WAIT_STUCK: say_close_wait(r, g, &d); break;
-	case SDIAG_TIME_WAIT_ACCUMULATION: say_time_wait(r, g, &d); break;
-	case SDIAG_SYN_UNANSWERED: say_syn_sent(r, g, &d); break;
-	case SDIAG_HANDSHAKE_INCOMPLETE: say_syn_recv(r, g, &d); break;
-	case SDIAG_FIN_WAIT_2_HELD: say_fin_wait_2(r, g, &d); break;
-	case SDIAG_LAST_ACK_HELD: say_last_ack(r, g, &d); break;
-	default: say_accept(r, g, &d); break;
-	}
-	fn(user, &d);
-}
+/* ---- the reports (the words are in sockets_diag_report.c) ---- */
 
 /* Ordered by code, then the largest groups first, then by endpoint
  * bytes: the same table always reads the same. */
 static int by_code_count(const void *pa, const void *pb)
 {
-	const group *a = *(const group *const *)pa, *b = *(const group *const *)pb;
+	const sdiag_group *a = *(const sdiag_group *const *)pa, *b = *(const sdiag_group *const *)pb;
 	if (a->k.code != b->k.code)
 		return a->k.code < b->k.code ? -1 : 1;
 	if (a->count != b->count)
@@ -485,9 +300,9 @@ static int by_code_count(const void *pa, const void *pb)
 	return memcmp(&a->k, &b->k, sizeof a->k);
 }
 
-static long report_all(run *r, sdiag_fn *fn, void *user)
+static long report_all(sdiag_ctx *r, sdiag_fn *fn, void *user)
 {
-	group **over = malloc((r->t.n ? r->t.n : 1) * sizeof *over);
+	sdiag_group **over = malloc((r->t.n ? r->t.n : 1) * sizeof *over);
 	if (!over)
 		return -1;
 	size_t n = 0;
@@ -496,14 +311,14 @@ static long report_all(run *r, sdiag_fn *fn, void *user)
 			over[n++] = &r->t.g[i];
 	qsort(over, n, sizeof *over, by_code_count);
 	for (size_t i = 0; i < n; i++)
-		report(r, over[i], fn, user);
+		sdiag_report_group(r, over[i], fn, user);
 	free(over);
 	return (long)n;
 }
 
 long sdiag_run(const sdiag_config *cfg, const sdiag_input *in, sdiag_fn *fn, void *user)
 {
-	run r = { .cfg = cfg, .v = in->v, .who = in->who, .n = in->n };
+	sdiag_ctx r = { .cfg = cfg, .v = in->v, .who = in->who, .n = in->n };
 	r.backlog = calloc(65536, sizeof *r.backlog);
 	if (!r.backlog || gtable_init(&r.t, 256) < 0) {
 		free(r.backlog);

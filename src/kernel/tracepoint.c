@@ -40,7 +40,7 @@ bool ktp_is_reset(int from, int to)
 
 int ktp_kernel_filter(const kfilter *f, char *buf, size_t len)
 {
-	char sport[24] = "", dport[24] = "", port[48] = "";
+	char sport[32] = "", dport[32] = "", port[64] = "";
 	if (f->sport >= 0)
 		snprintf(sport, sizeof sport, " && sport == %d", f->sport);
 	if (f->dport >= 0)
