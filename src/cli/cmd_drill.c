@@ -30,10 +30,7 @@ static void usage(FILE *out)
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("tcpstate drill: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (try 'tcpstate drill --help')\n", stderr);
-	return CLI_EXIT_USAGE;
+	return cli_usage_error("drill", fmt, arg);
 }
 
 static bool parse_port(const char *s, uint16_t *out)

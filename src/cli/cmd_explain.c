@@ -28,10 +28,7 @@ static void usage(FILE *out)
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("tcpstate explain: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (try 'tcpstate explain --help')\n", stderr);
-	return CLI_EXIT_USAGE;
+	return cli_usage_error("explain", fmt, arg);
 }
 
 /* The names come from the table's own list, so the hint stays true. */

@@ -33,10 +33,7 @@ static void list(void)
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("tcpstate sim: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (try 'tcpstate sim --help')\n", stderr);
-	return CLI_EXIT_USAGE;
+	return cli_usage_error("sim", fmt, arg);
 }
 
 static bool parse_pct(const char *s, double *out)

@@ -70,10 +70,7 @@ static int bad0(const char *msg)
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("tcpstate sockets: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (try 'tcpstate sockets --help')\n", stderr);
-	return CLI_EXIT_USAGE;
+	return cli_usage_error("sockets", fmt, arg);
 }
 
 static bool parse_ulong(const char *s, unsigned long *out)

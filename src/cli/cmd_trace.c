@@ -58,23 +58,7 @@ static void usage(FILE *out)
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("tcpstate trace: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (try 'tcpstate trace --help')\n", stderr);
-	return CLI_EXIT_USAGE;
-}
-
-static bool parse_count(const char *s, uint64_t *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return false; /* strtoull would take "-1" and " 1" */
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end || v == 0)
-		return false;
-	*out = v;
-	return true;
+	return cli_usage_error("trace", fmt, arg);
 }
 
 /* "-r FILE" or "-rFILE": the value, or NULL when missing. */
@@ -120,7 +104,7 @@ static int parse(int argc, char **argv, trace_opts *o)
 			if (++i >= argc || (*dst = strtod(argv[i], &end)) < 0 || *end || end == argv[i])
 				return bad("%s wants a number of seconds", a);
 		} else if (!strcmp(a, "--time-wait-threshold")) {
-			if (++i >= argc || !parse_count(argv[i], &o->time_wait_threshold))
+			if (++i >= argc || !cli_parse_count(argv[i], &o->time_wait_threshold))
 				return bad("%s wants a positive number", a);
 		} else if (!strncmp(a, "-r", 2)) {
 			if (!(v = short_value(argc, argv, &i)))
@@ -133,7 +117,7 @@ static int parse(int argc, char **argv, trace_opts *o)
 		} else if (!strncmp(a, "-c", 2)) {
 			if (!(v = short_value(argc, argv, &i)))
 				return bad("%s needs a number of packets", "-c");
-			if (!parse_count(v, &o->count))
+			if (!cli_parse_count(v, &o->count))
 				return bad("-c wants a positive number of packets, not '%s'", v);
 		} else {
 			return bad("unknown option '%s'", a);

@@ -75,23 +75,7 @@ static void usage(FILE *out)
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-	fputs("tcpstate transitions: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs(" (try 'tcpstate transitions --help')\n", stderr);
-	return CLI_EXIT_USAGE;
-}
-
-static bool parse_count(const char *s, uint64_t *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end || v == 0)
-		return false;
-	*out = v;
-	return true;
+	return cli_usage_error("transitions", fmt, arg);
 }
 
 /* -1 when the options are fine, else the exit status (already reported). */
@@ -115,7 +99,7 @@ static int parse(int argc, char **argv, tr_opts *o)
 			const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!v)
 				return bad_usage("%s needs a number of changes", "-c");
-			if (!parse_count(v, &o->count))
+			if (!cli_parse_count(v, &o->count))
 				return bad_usage("-c wants a positive number of changes, not '%s'", v);
 		} else {
 			return bad_usage("unknown option '%s'", a);

@@ -43,6 +43,16 @@ void sc_open_active(sc_ctx *x, int side)
 	note_error(&x->app[side], tcps_open_active(x->conn[side], &x->tuple[side], x->sim.now));
 }
 
+bool sc_open_once(sc_ctx *x)
+{
+	if (x->phase)
+		return false;
+	sc_open_passive(x, SIM_SERVER);
+	sc_open_active(x, SIM_CLIENT);
+	x->phase = 1;
+	return true;
+}
+
 void sc_write(sc_ctx *x, int side)
 {
 	sc_app *a = &x->app[side];

@@ -18,12 +18,8 @@ static void hook(sim *s, void *user)
 {
 	sc_ctx *x = user;
 	sc_app *cl = &x->app[SIM_CLIENT], *sv = &x->app[SIM_SERVER];
-	if (x->phase == 0) {
-		sc_open_passive(x, SIM_SERVER);
-		sc_open_active(x, SIM_CLIENT);
-		x->phase = 1;
+	if (sc_open_once(x))
 		return;
-	}
 	/* Client: the whole request, then CLOSE at once; read to the end. */
 	if (sc_established(x, SIM_CLIENT)) {
 		sc_write(x, SIM_CLIENT);

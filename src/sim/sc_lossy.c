@@ -25,12 +25,8 @@ static void hook(sim *s, void *user)
 {
 	sc_ctx *x = user;
 	(void)s;
-	if (x->phase == 0) {
-		sc_open_passive(x, SIM_SERVER);
-		sc_open_active(x, SIM_CLIENT);
-		x->phase = 1;
+	if (sc_open_once(x))
 		return;
-	}
 	for (int i = 0; i < 2; i++) {
 		if (sc_established(x, i))
 			sc_write(x, i);

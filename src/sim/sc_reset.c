@@ -63,12 +63,8 @@ static void reset_hook(sim *s, void *user)
 {
 	sc_ctx *x = user;
 	(void)s;
-	if (x->phase == 0) {
-		sc_open_passive(x, SIM_SERVER);
-		sc_open_active(x, SIM_CLIENT);
-		x->phase = 1;
+	if (sc_open_once(x))
 		return;
-	}
 	if (sc_established(x, SIM_CLIENT)) {
 		x->app[SIM_CLIENT].to_send = REQUEST_BYTES;
 		sc_write(x, SIM_CLIENT);

@@ -23,12 +23,8 @@ static void hook(sim *s, void *user)
 {
 	sc_ctx *x = user;
 	(void)s;
-	if (x->phase == 0) {
-		sc_open_passive(x, SIM_SERVER);
-		sc_open_active(x, SIM_CLIENT);
-		x->phase = 1;
+	if (sc_open_once(x))
 		return;
-	}
 	/* The client writes once connect() has returned, reads the reply,
 	 * and closes. */
 	if (sc_established(x, SIM_CLIENT)) {

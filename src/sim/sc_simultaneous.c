@@ -76,12 +76,8 @@ const sc_def sc_simultaneous_open = {
 static void close_hook(sim *s, void *user)
 {
 	sc_ctx *x = user;
-	if (x->phase == 0) {
-		sc_open_passive(x, SIM_SERVER);
-		sc_open_active(x, SIM_CLIENT);
-		x->phase = 1;
+	if (sc_open_once(x))
 		return;
-	}
 	exchange(x);
 	if (x->phase == 1 && all_read(x)) {
 		x->mark = s->now + SIMUL_CLOSE_AFTER;

@@ -55,6 +55,9 @@ extern const sc_def sc_seed, sc_simultaneous_open, sc_simultaneous_close, sc_hal
 void sc_options_off(sc_ctx *x);
 void sc_open_passive(sc_ctx *x, int side);
 void sc_open_active(sc_ctx *x, int side);
+/* The usual start: the server listens and the client connects, once (phase
+ * 0 -> 1).  True when it did so now: the hook has nothing else to do yet. */
+bool sc_open_once(sc_ctx *x);
 /* Writes as much of to_send as the send buffer takes. */
 void sc_write(sc_ctx *x, int side);
 /* Reads everything ready, checking each byte against the peer's stream. */

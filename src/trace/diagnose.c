@@ -176,20 +176,28 @@ static void connection_refused(const trace_obs_config *cfg, trace_conn_record *r
 	report(cfg, r, &d);
 }
 
-/* ---- TIME_WAIT counts per (TIME_WAIT side's address, remote ip:port) ---- */
+/* ---- TIME_WAIT counts per (TIME_WAIT side's address, remote ip:port) ----
+ *
+ * A capture of a million connections can hold a million distinct pairs, of
+ * which only the heavy ones matter.  The counts live in a set-associative
+ * table that grows to a fixed cap and then replaces the smallest count of
+ * a full set, the newcomer inheriting it as its possible error (the
+ * Space-Saving scheme): a pair seen more often than its share is never
+ * lost, and what is reported is a lower bound, count - err. */
 
 typedef struct tw_entry {
 	trace_endpoint local, remote; /* local.port unused */
-	uint64_t count;
+	uint64_t count, err;
 	uint64_t first, last;
 } tw_entry;
 
-struct diag_tw {
-	tw_entry *e;
-	size_t cap, n;
-};
+#define TW_WAYS 4
+#define TW_MAX_SETS (1u << 13) /* 32768 pairs, 3 MB at most */
 
-#define TW_MAX (1u << 20) /* endpoints remembered; past it, new ones are not counted */
+struct diag_tw {
+	tw_entry *e;           /* nsets * TW_WAYS */
+	size_t nsets, n;
+};
 
 diag_tw *diag_tw_new(void)
 {
@@ -203,62 +211,74 @@ void diag_tw_free(diag_tw *t)
 	free(t);
 }
 
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
 static uint64_t tw_hash(const trace_endpoint *l, const trace_endpoint *r)
 {
-	uint64_t h = 1469598103934665603ull;
-	const uint8_t *parts[2] = { l->addr, r->addr };
-	for (int k = 0; k < 2; k++)
-		for (int i = 0; i < 16; i++)
-			h = (h ^ parts[k][i]) * 1099511628211ull;
-	return (h ^ r->port) * 1099511628211ull;
+	uint64_t w[4];
+	memcpy(w, l->addr, 16);
+	memcpy(w + 2, r->addr, 16);
+	return mix64(w[0] ^ mix64(w[1] ^ mix64(w[2] ^ mix64(w[3] ^ r->port))));
 }
 
 static bool tw_same(const tw_entry *e, const trace_endpoint *l, const trace_endpoint *r)
 {
-	return e->remote.port == r->port && !memcmp(e->local.addr, l->addr, 16) &&
-	       !memcmp(e->remote.addr, r->addr, 16) && e->local.family == l->family;
-}
-
-static tw_entry *tw_slot(diag_tw *t, const trace_endpoint *l, const trace_endpoint *r)
-{
-	size_t i = tw_hash(l, r) & (t->cap - 1);
-	while (t->e[i].count && !tw_same(&t->e[i], l, r))
-		i = (i + 1) & (t->cap - 1);
-	return &t->e[i];
+	return e->count && e->remote.port == r->port && e->local.family == l->family &&
+	       !memcmp(e->local.addr, l->addr, 16) && !memcmp(e->remote.addr, r->addr, 16);
 }
 
 static bool tw_grow(diag_tw *t)
 {
-	size_t cap = t->cap ? t->cap * 2 : 256;
-	tw_entry *old = t->e;
-	size_t old_cap = t->cap;
-	if (!(t->e = calloc(cap, sizeof *t->e))) {
-		t->e = old;
+	size_t nsets = t->nsets ? t->nsets * 2 : 64;
+	tw_entry *e = calloc(nsets * TW_WAYS, sizeof *e);
+	if (!e)
 		return false;
+	tw_entry *old = t->e;
+	size_t old_n = t->nsets * TW_WAYS;
+	t->e = e;
+	t->nsets = nsets;
+	for (size_t i = 0; i < old_n; i++) {
+		if (!old[i].count)
+			continue;
+		tw_entry *set = &t->e[(tw_hash(&old[i].local, &old[i].remote) & (nsets - 1)) * TW_WAYS];
+		for (int w = 0; w < TW_WAYS; w++)
+			if (!set[w].count) {
+				set[w] = old[i];
+				break;
+			} /* a set already full keeps its four: the rest were the smallest */
 	}
-	t->cap = cap;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i].count)
-			*tw_slot(t, &old[i].local, &old[i].remote) = old[i];
 	free(old);
 	return true;
 }
 
 static void tw_count(diag_tw *t, const trace_conn_record *r, int side)
 {
-	if ((t->n + 1) * 2 > t->cap && (t->n >= TW_MAX || !tw_grow(t)))
-		return;
 	trace_endpoint local = r->ep[side], remote = r->ep[!side];
 	local.port = 0;
-	tw_entry *e = tw_slot(t, &local, &remote);
-	if (!e->count) {
-		e->local = local;
-		e->remote = remote;
-		e->first = r->first_ts;
-		t->n++;
+	if (!t->nsets && !tw_grow(t))
+		return;
+	if (t->n * 4 > t->nsets * TW_WAYS * 3 && t->nsets < TW_MAX_SETS)
+		tw_grow(t);
+	tw_entry *set = &t->e[(tw_hash(&local, &remote) & (t->nsets - 1)) * TW_WAYS], *slot = NULL;
+	for (int w = 0; w < TW_WAYS; w++) {
+		if (tw_same(&set[w], &local, &remote)) {
+			set[w].count++;
+			set[w].last = r->last_ts;
+			return;
+		}
+		if (!slot || set[w].count < slot->count)
+			slot = &set[w];
 	}
-	e->count++;
-	e->last = r->last_ts;
+	uint64_t inherited = slot->count;
+	if (!inherited)
+		t->n++;
+	*slot = (tw_entry){ local, remote, inherited + 1, inherited, r->first_ts, r->last_ts };
 }
 
 void diag_conn(const trace_obs_config *cfg, diag_tw *tw, const trace_conn *c, trace_conn_record *r,
@@ -279,9 +299,10 @@ void diag_finish(const trace_obs_config *cfg, diag_tw *tw)
 {
 	if (!tw || !cfg->on_diag)
 		return;
-	for (size_t i = 0; i < tw->cap; i++) {
+	for (size_t i = 0; i < tw->nsets * TW_WAYS; i++) {
 		const tw_entry *e = &tw->e[i];
-		if (!e->count || e->count < cfg->time_wait_threshold)
+		uint64_t sure = e->count - e->err;
+		if (!e->count || sure < cfg->time_wait_threshold)
 			continue;
 		trace_diag d;
 		memset(&d, 0, sizeof d);
@@ -289,14 +310,14 @@ void diag_finish(const trace_obs_config *cfg, diag_tw *tw)
 		d.endpoint = -1;
 		d.where = e->local;
 		d.peer = e->remote;
-		d.count = e->count;
+		d.count = sure;
 		d.duration_ns = e->last - e->first;
 		char me[56], peer[56];
 		ep_str(&e->local, me, sizeof me, false);
 		ep_str(&e->remote, peer, sizeof peer, true);
 		snprintf(d.message, sizeof d.message,
-			 "%s closed %llu connections to %s first (each then waits in TIME_WAIT) within %.1f s", me,
-			 (unsigned long long)e->count, peer, secs(d.duration_ns));
+			 "%s closed %s%llu connections to %s first (each then waits in TIME_WAIT) within %.1f s",
+			 me, e->err ? "at least " : "", (unsigned long long)sure, peer, secs(d.duration_ns));
 		d.cause = "too many short-lived outgoing connections";
 		d.hint = "reuse connections (a connection pool, HTTP keep-alive); "
 			 "count them live with: tcpstate sockets state time-wait";

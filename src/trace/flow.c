@@ -29,19 +29,6 @@ static trace_conn *entry(const flow_table *t, uint32_t i)
 	return &t->chunks[i >> CHUNK_SHIFT][i & (CHUNK - 1)];
 }
 
-uint32_t flow_ref(const flow_table *t, const trace_conn *c)
-{
-	for (uint32_t k = 0; k < t->nchunks; k++)
-		if (c >= t->chunks[k] && c < t->chunks[k] + CHUNK)
-			return (k << CHUNK_SHIFT) + (uint32_t)(c - t->chunks[k]) + 1;
-	return 0;
-}
-
-trace_conn *flow_deref(flow_table *t, uint32_t ref)
-{
-	return ref ? entry(t, ref - 1) : NULL;
-}
-
 flow_table *flow_new(uint32_t hint)
 {
 	flow_table *t = calloc(1, sizeof *t);
@@ -99,11 +86,22 @@ static uint32_t bucket_of(const flow_table *t, uint8_t family, const uint8_t *a0
 	return (uint32_t)mix(h) & (t->nbuckets - 1);
 }
 
+uint64_t flow_packet_key(const trace_pkt *p)
+{
+	return mix(endpoint_hash(p->family, p->src, p->seg.sport) + endpoint_hash(p->family, p->dst, p->seg.dport)) | 1;
+}
+
 static const uint8_t *addr_of(const flow_table *t, const trace_conn *c, int side)
 {
 	if (c->family == 6)
 		return t->v6[c->addr[0]].a[side];
 	return (const uint8_t *)&c->addr[side];
+}
+
+uint64_t flow_conn_key(const flow_table *t, const trace_conn *c)
+{
+	return mix(endpoint_hash(c->family, addr_of(t, c, 0), c->port[0]) +
+		   endpoint_hash(c->family, addr_of(t, c, 1), c->port[1])) | 1;
 }
 
 static bool same_addr(uint8_t family, const uint8_t *a, const uint8_t *b)
@@ -233,13 +231,20 @@ trace_conn *flow_add(flow_table *t, const trace_pkt *p)
 
 void flow_del(flow_table *t, trace_conn *c)
 {
-	uint32_t ref = flow_ref(t, c);
+	/* The chain walk finds the entry's own index on the way. */
 	uint32_t b = bucket_of(t, c->family, addr_of(t, c, 0), c->port[0], addr_of(t, c, 1), c->port[1]);
-	uint32_t *link = &t->buckets[b];
-	while (*link && *link != ref)
-		link = &entry(t, *link - 1)->next;
-	if (*link)
-		*link = c->next;
+	uint32_t *link = &t->buckets[b], ref = 0;
+	while (*link) {
+		trace_conn *e = entry(t, *link - 1);
+		if (e == c) {
+			ref = *link;
+			*link = c->next;
+			break;
+		}
+		link = &e->next;
+	}
+	if (!ref)
+		return; /* not in the table: nothing to free */
 	if (c->family == 6) {
 		t->v6[c->addr[0]].next_free = t->v6_free;
 		t->v6_free = c->addr[0] + 1;
@@ -248,6 +253,16 @@ void flow_del(flow_table *t, trace_conn *c)
 	c->next = t->free_head;
 	t->free_head = ref;
 	t->count--;
+}
+
+void flow_clear(flow_table *t)
+{
+	for (uint32_t i = 0; i < t->used; i++)
+		entry(t, i)->family = 0;
+	memset(t->buckets, 0, (size_t)t->nbuckets * sizeof *t->buckets);
+	t->used = t->free_head = 0;
+	t->count = 0;
+	t->v6_used = t->v6_free = 0;
 }
 
 void flow_endpoints(const flow_table *t, const trace_conn *c, trace_endpoint ep[2])

@@ -23,9 +23,12 @@ trace_conn *flow_find(flow_table *t, const trace_pkt *p, int *from);
  * out of memory. */
 trace_conn *flow_add(flow_table *t, const trace_pkt *p);
 void flow_del(flow_table *t, trace_conn *c);
-/* Entry index + 1 (0 is "none", for lists threaded through entries). */
-uint32_t flow_ref(const flow_table *t, const trace_conn *c);
-trace_conn *flow_deref(flow_table *t, uint32_t ref);
+/* A 64-bit digest of the 4-tuple, the same in both directions and never
+ * 0: for remembering connections after their entries are gone. */
+uint64_t flow_packet_key(const trace_pkt *p);
+uint64_t flow_conn_key(const flow_table *t, const trace_conn *c);
+/* Forgets every connection at once, keeping the memory. */
+void flow_clear(flow_table *t);
 void flow_endpoints(const flow_table *t, const trace_conn *c, trace_endpoint ep[2]);
 /* Calls fn for every connection (it may flow_del the one it is given). */
 void flow_each(flow_table *t, void (*fn)(void *user, trace_conn *c), void *user);

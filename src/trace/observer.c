@@ -19,8 +19,16 @@ struct trace_obs {
 	uint64_t next_id;
 	uint64_t now;           /* latest capture time seen */
 	uint64_t next_sweep;    /* when TIME_WAITs are next checked */
-	uint64_t packets, peak_active;
+	uint64_t packets, peak_active, late;
+	/* Connections that ended lately, by 4-tuple digest (flow_packet_key),
+	 * so that their stray segments (a FIN again after a lost last ACK,
+	 * data still in flight behind a RST) are not taken for new
+	 * connections caught mid-stream.  Direct-mapped, fixed size. */
+	uint64_t *ended;
+	uint32_t *ended_at;     /* capture time, seconds */
 };
+
+#define ENDED_SLOTS (1u << 16)
 
 void trace_obs_config_default(trace_obs_config *cfg)
 {
@@ -56,6 +64,8 @@ void trace_obs_free(trace_obs *o)
 		return;
 	flow_free(o->flows);
 	diag_tw_free(o->tw);
+	free(o->ended);
+	free(o->ended_at);
 	free(o);
 }
 
@@ -92,31 +102,47 @@ static void emit_record(trace_obs *o, trace_conn *c)
 		o->cfg.on_conn(o->cfg.user, &r);
 }
 
+static void remember_end(trace_obs *o, trace_conn *c)
+{
+	if (!o->ended) {
+		o->ended = calloc(ENDED_SLOTS, sizeof *o->ended);
+		o->ended_at = calloc(ENDED_SLOTS, sizeof *o->ended_at);
+		if (!o->ended || !o->ended_at)
+			return; /* stray segments will show as mid-stream connections */
+	}
+	uint64_t key = flow_conn_key(o->flows, c);
+	o->ended[key & (ENDED_SLOTS - 1)] = key;
+	o->ended_at[key & (ENDED_SLOTS - 1)] = (uint32_t)(c->last_ts / 1000000000ull);
+}
+
+/* A segment of a connection that ended less than 2*MSL ago. */
+static bool ended_lately(const trace_obs *o, const trace_pkt *p)
+{
+	if (!o->ended)
+		return false;
+	uint64_t key = flow_packet_key(p);
+	uint32_t slot = key & (ENDED_SLOTS - 1);
+	return o->ended[slot] == key &&
+	       p->ts / 1000000000ull - o->ended_at[slot] <= 2 * o->cfg.msl / 1000000000ull;
+}
+
 static void end_conn(trace_obs *o, trace_conn *c)
 {
 	emit_record(o, c);
+	remember_end(o, c);
 	flow_del(o->flows, c);
-}
-
-/* A connection is forgotten 2*MSL after its last packet once both sides
- * are CLOSED (or TIME_WAIT has run out): until then its 4-tuple is
- * remembered, so that stray segments after a RST or a last ACK are seen
- * as this connection's, not as a new one caught mid-stream. */
-static bool finished(trace_obs *o, trace_conn *c, uint64_t now)
-{
-	shadow_expire(c, now, 2 * o->cfg.msl);
-	return shadow_over(c) && now - c->last_ts >= 2 * o->cfg.msl;
 }
 
 static void expire_one(void *user, trace_conn *c)
 {
 	trace_obs *o = user;
-	if (finished(o, c, o->now))
+	if (shadow_expire(c, o->now, 2 * o->cfg.msl) && shadow_over(c))
 		end_conn(o, c);
 }
 
-/* TIME_WAIT lasts 2*MSL of capture time; checking every MSL costs one
- * pass over the table per MSL of capture, nothing per packet. */
+/* TIME_WAIT lasts 2*MSL of capture time, for a connection whose peer never
+ * completed its close (the others end when it completes); checking every
+ * MSL costs one pass over the table per MSL of capture. */
 static void sweep(trace_obs *o)
 {
 	if (o->now < o->next_sweep)
@@ -204,9 +230,9 @@ int trace_obs_packet(trace_obs *o, const trace_pkt *p)
 
 	int from = TRACE_CLIENT;
 	trace_conn *c = flow_find(o->flows, p, &from);
-	if (c && p->ts >= c->last_ts && finished(o, c, p->ts)) {
-		end_conn(o, c);
-		c = NULL;
+	if (!c && (p->seg.flags & (TCPS_SYN | TCPS_ACK)) != TCPS_SYN && ended_lately(o, p)) {
+		o->late++;
+		return 0;
 	}
 	if (c && shadow_is_new_connection(c, from, p)) {
 		end_conn(o, c); /* 4-tuple reuse: the old incarnation is over */
@@ -231,39 +257,24 @@ int trace_obs_packet(trace_obs *o, const trace_pkt *p)
 	if (p->ts > c->last_ts)
 		c->last_ts = p->ts;
 	emit_segment(o, c, from, p, label, &so, first);
+	if (shadow_over(c))
+		end_conn(o, c);
 	return 0;
 }
 
-typedef struct pending {
-	trace_conn **conns;
-	size_t n;
-} pending;
-
-static void collect(void *user, trace_conn *c)
+static void finish_one(void *user, trace_conn *c)
 {
-	pending *pd = user;
-	pd->conns[pd->n++] = c;
+	trace_obs *o = user;
+	shadow_expire(c, o->now, 2 * o->cfg.msl);
+	emit_record(o, c);
 }
 
-static int by_id(const void *a, const void *b)
-{
-	uint32_t x = (*(trace_conn *const *)a)->id, y = (*(trace_conn *const *)b)->id;
-	return x < y ? -1 : x > y;
-}
-
-/* The records of the connections still open, in connection order. */
+/* The records of the connections still open, in the table's order (the
+ * same for the same capture); then the table is emptied in one go. */
 void trace_obs_finish(trace_obs *o)
 {
-	pending pd = { malloc((flow_count(o->flows) + 1) * sizeof(trace_conn *)), 0 };
-	if (!pd.conns)
-		return;
-	flow_each(o->flows, collect, &pd);
-	qsort(pd.conns, pd.n, sizeof *pd.conns, by_id);
-	for (size_t i = 0; i < pd.n; i++) {
-		shadow_expire(pd.conns[i], o->now, 2 * o->cfg.msl);
-		end_conn(o, pd.conns[i]);
-	}
-	free(pd.conns);
+	flow_each(o->flows, finish_one, o);
+	flow_clear(o->flows);
 	diag_finish(&o->cfg, o->tw);
 }
 
@@ -275,4 +286,5 @@ void trace_obs_get_stats(const trace_obs *o, trace_obs_stats *st)
 	st->active = flow_count(o->flows);
 	st->peak_active = o->peak_active;
 	st->bytes_per_conn = flow_bytes_per_conn(o->flows);
+	st->late = o->late;
 }

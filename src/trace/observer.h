@@ -145,6 +145,7 @@ void trace_obs_finish(trace_obs *o);
 typedef struct trace_obs_stats {
 	uint64_t packets, connections, active, peak_active;
 	uint64_t bytes_per_conn;    /* memory one tracked connection takes */
+	uint64_t late;              /* stray segments of connections already ended */
 } trace_obs_stats;
 void trace_obs_get_stats(const trace_obs *o, trace_obs_stats *st);
 

@@ -18,6 +18,9 @@
 
 #include "trace/observer.h"
 
+/* Diagnoses the summary lists in full; the rest are counted. */
+#define TRACE_SUMMARY_DIAGS 1000
+
 typedef enum trace_format {
 	TRACE_FORMAT_LADDER,
 	TRACE_FORMAT_SUMMARY,
@@ -46,6 +49,7 @@ typedef struct trace_render {
 	/* Diagnoses kept for --summary's closing section. */
 	trace_diag *diags;
 	size_t ndiags, diags_cap;
+	uint64_t diags_more;   /* past the first TRACE_SUMMARY_DIAGS: counted only */
 
 	/* Totals, for --summary's last line. */
 	uint64_t conns, packets, bytes, closed, reset, unfinished;

@@ -90,6 +90,10 @@ static void text_diag(trace_render *r, const trace_diag *d, const char *indent)
 
 static void keep(trace_render *r, const trace_diag *d)
 {
+	if (r->ndiags >= TRACE_SUMMARY_DIAGS) {
+		r->diags_more++;
+		return;
+	}
 	if (r->ndiags == r->diags_cap) {
 		size_t cap = r->diags_cap ? r->diags_cap * 2 : 16;
 		trace_diag *n = realloc(r->diags, cap * sizeof *n);
@@ -126,9 +130,16 @@ void trace_diag_summary_finish(trace_render *r)
 	if (!r->ndiags)
 		return; /* a clean capture: the totals say it all */
 	trace_line_str(&l, "\ndiagnoses (");
-	trace_line_u64(&l, r->ndiags);
+	trace_line_u64(&l, r->ndiags + r->diags_more);
 	trace_line_str(&l, "):\n");
 	trace_line_flush(&l, r->out);
 	for (size_t i = 0; i < r->ndiags; i++)
 		text_diag(r, &r->diags[i], "  ");
+	if (r->diags_more) {
+		l.n = 0;
+		trace_line_str(&l, "  ... and ");
+		trace_line_u64(&l, r->diags_more);
+		trace_line_str(&l, " more (every one is in --json)\n");
+		trace_line_flush(&l, r->out);
+	}
 }

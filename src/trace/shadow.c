@@ -362,7 +362,8 @@ bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p)
 bool shadow_over(const trace_conn *c)
 {
 	for (int i = 0; i < 2; i++)
-		if (c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN)
+		if (c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN &&
+		    c->side[i].state != TCPS_TIME_WAIT)
 			return false;
 	return true;
 }

@@ -27,7 +27,9 @@ void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *out
 bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl);
 /* Whether a SYN from `from` starts a new connection on this 4-tuple. */
 bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p);
-/* Both sides CLOSED (or a refused attempt): nothing more to see. */
+/* The connection is over: both sides CLOSED (a refused attempt: CLOSED
+ * and LISTEN), or its close complete with a side left in TIME_WAIT, where
+ * nothing but 2*MSL running out can happen any more. */
 bool shadow_over(const trace_conn *c);
 /* The side's states, oldest first; returns how many. */
 unsigned shadow_states(const trace_side *s, tcps_state out[16]);

@@ -255,18 +255,43 @@ static void test_rfc6191_four_tuple_reuse_new_connection(void **state)
 	EXPECT(&cap.rec[1], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED);
 }
 
-/* TIME_WAIT ends 2*MSL (60 s by default) of capture time later. */
+/* TIME_WAIT ends 2*MSL (60 s by default) of capture time later: seen
+ * when the peer's close never completes (its last ACK never shows), so
+ * the connection is still tracked when the time runs out. */
 static void test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time(void **state)
 {
 	(void)state;
 	capture cap;
 	open_capture(&cap, 4);
-	seed_exchange(&cap);
+	establish(&cap);
+	pkt(&cap, C, FI | A, 1001, 4001, 0, 502, 1);
+	pkt(&cap, S, FI | A, 4001, 1002, 0, 506, 1); /* client: TIME_WAIT; its ACK never shows */
 	cap.cport = 50000; /* unrelated traffic 61 s later */
 	pkt(&cap, C, SY, 1, 0, 0, 64240, 61000);
 	tc_close(&cap);
 	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2,
 	       TCPS_TIME_WAIT, TCPS_CLOSED);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPS_LAST_ACK);
+}
+
+/* A close that completes ends the connection at once (its record ends in
+ * TIME_WAIT, as the kernel's truth does when a capture stops); a segment
+ * still in flight after it is a stray of that connection, not a new one. */
+static void test_connection_ends_when_close_completes_strays_ignored(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	seed_exchange(&cap);
+	assert_int_equal(cap.nrec, 1); /* already out, before the capture ends */
+	pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 200); /* the FIN again: a lost last ACK */
+	pkt(&cap, C, A, 1501, 4501, 0, 502, 0);
+	trace_obs_stats st;
+	trace_obs_get_stats(cap.obs, &st);
+	assert_int_equal(st.late, 2);
+	tc_close(&cap);
+	assert_int_equal(cap.nrec, 1);
+	assert_int_equal(cap.nev, 9);
 }
 
 /* The client's FIN is lost after the capture point and sent again: the
@@ -445,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_midstream_start),
 		cmocka_unit_test(test_rfc6191_four_tuple_reuse_new_connection),
 		cmocka_unit_test(test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time),
+		cmocka_unit_test(test_connection_ends_when_close_completes_strays_ignored),
 		cmocka_unit_test(test_fin_retransmitted_receipt_revised_then_proved),
 		cmocka_unit_test(test_rfc9293_3_6_half_close_data_after_fin),
 		cmocka_unit_test(test_rfc9293_3_4_sequence_wraparound),
