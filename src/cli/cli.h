@@ -23,5 +23,6 @@ int cmd_drill(int argc, char **argv);
 int cmd_transitions(int argc, char **argv);
 int cmd_sockets(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_nc(int argc, char **argv);
 
 #endif

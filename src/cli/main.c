@@ -16,6 +16,7 @@ static const command commands[] = {
 	{ "drill", cmd_drill, "run the seed's Mini Drill on loopback with kernel sockets, watched live" },
 	{ "transitions", cmd_transitions, "print the kernel's own TCP state changes as they happen" },
 	{ "sockets", cmd_sockets, "the kernel's TCP sockets with their process, counts per state and diagnoses" },
+	{ "nc", cmd_nc, "netcat over tcpstate's own TCP, on a TUN device, to the kernel" },
 	{ "explain", cmd_explain, "what a TCP state means, which bug it signals; alone, the state diagram" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

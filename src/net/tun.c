@@ -1,0 +1,36 @@
+/* The TUN device: layer-3 packets, one per read and write, no packet
+ * information header (IFF_NO_PI), so a read gives the IP header first. */
+#include "net/net_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int tcpn_tun_open(char name[IF_NAMESIZE], char *err, size_t errlen)
+{
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "opening /dev/net/tun: %s", strerror(e));
+		return -e;
+	}
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	/* An existing persistent device of this name is attached to rather
+	 * than created (the kernel decides; it needs the same privilege). */
+	memcpy(ifr.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "creating TUN device '%s': %s", name, strerror(e));
+		close(fd);
+		return -e;
+	}
+	memcpy(name, ifr.ifr_name, IF_NAMESIZE);
+	name[IF_NAMESIZE - 1] = '\0';
+	return fd;
+}
