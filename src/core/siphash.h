@@ -1,7 +1,8 @@
 /* SipHash-2-4 (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
  * 2012): a keyed hash that an observer who does not know the key cannot
- * predict, cheap on the 12- to 36-byte inputs a 4-tuple makes.  Internal
- * to the core; RFC 6528's ISN is its one user. */
+ * predict, cheap on the 12- to 36-byte inputs a 4-tuple makes.  Not part
+ * of the public API: RFC 6528's ISN uses it, and so do the network layer's
+ * demux table and SYN cookies (src/net). */
 #ifndef TCPS_SIPHASH_H
 #define TCPS_SIPHASH_H
 

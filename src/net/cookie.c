@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "net/ip.h"
-#include "net/mac.h"
+#include "core/siphash.h"
 
 /* MSS values a cookie can name: the common ones (RFC 879's default,
  * IPv6's minimum path less headers, tunnels, Ethernet, jumbo frames). */
@@ -24,7 +24,7 @@ static uint32_t mac(const uint8_t key[16], const tcps_tuple *t, uint32_t irs, ui
 	uint32_t words[4] = { (uint32_t)t->local_port << 16 | t->remote_port, irs, tick, idx };
 	memcpy(msg + len, words, sizeof words);
 	len += sizeof words;
-	return (uint32_t)tcpn_siphash(key, msg, len) & MAC_MASK;
+	return (uint32_t)tcps_siphash24(key, msg, len) & MAC_MASK;
 }
 
 uint32_t tcpn_cookie_make(const uint8_t key[16], const tcps_tuple *t, uint32_t irs, uint16_t mss,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/mac.h"
+#include "core/siphash.h"
 
 bool tcpn_tuple_equal(const tcps_tuple *a, const tcps_tuple *b)
 {
@@ -27,7 +27,7 @@ static uint32_t hash(const tcpn_table *t, const tcps_tuple *k)
 	len += 2;
 	memcpy(msg + len, &k->remote_port, 2);
 	len += 2;
-	return (uint32_t)tcpn_siphash(t->key, msg, len);
+	return (uint32_t)tcps_siphash24(t->key, msg, len);
 }
 
 int tcpn_table_init(tcpn_table *t, uint32_t buckets, const uint8_t key[16])

@@ -15,22 +15,8 @@
 #include <cmocka.h>
 
 #include "net/cookie.h"
-#include "net/mac.h"
 #include "net/net_int.h"
 #include "tcpstate/net.h"
-
-/* ---- SipHash (the table's hash and the cookies' MAC) ---- */
-
-/* The paper's test vectors: key 00..0f, message 00..(len-1). */
-static void test_siphash_reference_vectors(void **state)
-{
-	(void)state;
-	uint8_t key[16], msg[16];
-	for (int i = 0; i < 16; i++)
-		key[i] = msg[i] = (uint8_t)i;
-	assert_true(tcpn_siphash(key, msg, 0) == 0x726fdb47dd0e0e31ull);
-	assert_true(tcpn_siphash(key, msg, 15) == 0xa129ca6149be45e5ull);
-}
 
 /* ---- The table ---- */
 
@@ -686,7 +672,6 @@ static void test_connection_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_siphash_reference_vectors),
 		cmocka_unit_test(test_table_find_insert_remove_grow),
 		cmocka_unit_test(test_tuple_equal_ipv4_ignores_spare_bytes),
 		cmocka_unit_test(test_heap_earliest_first),
