@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Observer benchmark: `tcpstate trace --summary` against a bare libpcap
 # read loop (bench_pcap_loop) and tshark, on the same synthetic captures,
-# in the same run, everything pinned to one core (CPU 0).
+# in the same run, everything pinned to one core (CPU 0); rates are packets
+# over CPU time (user + sys), the shortest of three runs.
 #
 #   bench/bench_trace.sh [--quick] [-B BUILD_DIR] [-d DATA_DIR]
 #
@@ -14,8 +15,9 @@
 # tshark is far slower, so it reads a prefix of each capture (editcap -r),
 # and its start-up cost, measured on the tiny file, is taken off its time.
 # Memory per connection = (peak RSS on many - peak RSS on tiny) / the peak
-# number of connections tracked at once (trace's own count when it prints
-# one, else the generator's).
+# number of connections the observer tracked at once (its own count, which
+# bench_observer prints and trace does not; the generator's if that fails).
+# bench_observer's rate (the observer without rendering) is shown too.
 set -euo pipefail
 
 usage() {
@@ -39,8 +41,9 @@ done
 
 gen=$build/bench/gen_capture
 loop=$build/bench/bench_pcap_loop
+obs=$build/bench/bench_observer
 trace=$build/tcpstate
-for b in "$gen" "$loop" "$trace"; do
+for b in "$gen" "$loop" "$obs" "$trace"; do
 	[ -x "$b" ] || { echo "$0: $b missing: build first (cmake --build $build)" >&2; exit 1; }
 done
 if ! command -v tshark >/dev/null || ! command -v editcap >/dev/null; then
@@ -84,35 +87,40 @@ done
 # Read every file once so that all runs read from the page cache.
 cat "$data"/*.pcap >/dev/null
 
-# timed CMD...: runs CMD on CPU 0; sets T (wall seconds) and RSS (peak KiB).
+# timed CMD...: runs CMD on CPU 0; sets T (CPU seconds, user + sys, from
+# the child's rusage) and RSS (peak KiB).  CPU time, not wall time: this
+# machine is shared (other builds and test suites run on both cores), and
+# the time a process waits for the core says nothing about its speed.
 timed() {
-	local t0 t1
-	t0=$(date +%s%N)
 	# stderr kept aside: trace reports the snap length on every run
-	/usr/bin/time -f %M -o "$data/rss" taskset -c 0 "$@" 2>"$data/stderr" ||
+	/usr/bin/time -f "%U %S %M" -o "$data/rss" taskset -c 0 "$@" 2>"$data/stderr" ||
 		{ cat "$data/stderr" >&2; return 1; }
-	t1=$(date +%s%N)
-	T=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
-	RSS=$(tail -1 "$data/rss")
+	read -r u s RSS < <(tail -1 "$data/rss")
+	T=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
 }
-# best VAR CMD...: the shortest of $reps runs into VAR (seconds); RSS kept.
-best() {
-	local var=$1 b=""
-	shift
+# best3 FILE: runs the loop, the observer and trace on FILE $reps times,
+# interleaved, so that load from elsewhere on the machine falls on all
+# three alike; sets t_loop, t_obs, t_trace (the shortest of each) and RSS
+# (trace's).
+best3() {
+	local f=$1 i
+	t_loop="" t_obs="" t_trace=""
 	for ((i = 0; i < reps; i++)); do
-		timed "$@" >/dev/null
-		if [ -z "$b" ] || awk -v t="$T" -v b="$b" 'BEGIN { exit !(t < b) }'; then
-			b=$T
-		fi
+		timed "$loop" "$f" >/dev/null
+		t_loop=$(awk -v t="$T" -v b="$t_loop" 'BEGIN { print (b == "" || t < b) ? t : b }')
+		timed "$obs" "$f" >/dev/null
+		t_obs=$(awk -v t="$T" -v b="$t_obs" 'BEGIN { print (b == "" || t < b) ? t : b }')
+		timed "$trace" trace --summary -r "$f" >/dev/null
+		t_trace=$(awk -v t="$T" -v b="$t_trace" 'BEGIN { print (b == "" || t < b) ? t : b }')
 	done
-	printf -v "$var" %s "$b"
 }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-echo "# $(date -u +%F) $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-echo "# trace:  $trace trace --summary -r FILE   (best of $reps, wall time, taskset -c 0)"
+echo "# $(date -u +%F) $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# trace:  $trace trace --summary -r FILE   (best of $reps, interleaved with the others, CPU time, taskset -c 0)"
 echo "# loop:   $loop FILE"
+echo "# obs:    $obs FILE   (the observer alone, no rendering)"
 echo "# tshark: tshark -n -r PREFIX -q -z conv,tcp   and   tshark -n -r PREFIX   ($prefix-packet prefix, less start-up)"
 
 # The resident size with next to nothing tracked, and tshark's start-up.
@@ -122,18 +130,16 @@ timed tshark -n -r "$data/tiny.pcap" -q -z conv,tcp >/dev/null
 t_tshark0=$T
 
 declare -A res
-t_loop="" t_trace=""
 for name in normal many; do
 	f=$data/$name.pcap
 	pk=$(info "$name" packets)
+	# a first run of each, untimed, keeps the output
 	timed "$trace" trace --summary -r "$f" >"$data/$name.summary"
-	best t_loop "$loop" "$f"
-	best t_trace "$trace" trace --summary -r "$f"
+	timed "$obs" "$f" >"$data/$name.observer" || true
+	best3 "$f"
 	rss=$RSS
-	# trace's own count of connections tracked at once, when its summary
-	# has one (the first run, untimed, kept its output).
-	peak=$(grep -oiE 'peak[^0-9]{0,40}[0-9]+' "$data/$name.summary" | grep -oE '[0-9]+$' | head -1 || true)
-	peak_src=trace
+	peak=$(grep -o 'peak_active=[0-9]*' "$data/$name.observer" | cut -d= -f2 || true)
+	peak_src=observer
 	if [ -z "$peak" ]; then
 		peak=$(info "$name" peak_open)
 		peak_src=generator
@@ -143,28 +149,29 @@ for name in normal many; do
 	t_conv=$(awk -v t="$T" -v s="$t_tshark0" 'BEGIN { printf "%.4f", t - s }')
 	timed tshark -n -r "$p" >/dev/null
 	t_plain=$(awk -v t="$T" -v s="$t_tshark0" 'BEGIN { printf "%.4f", t - s }')
-	res[$name]="$pk $t_loop $t_trace $rss $peak $peak_src $t_conv $t_plain"
+	res[$name]="$pk $t_loop $t_obs $t_trace $rss $peak $peak_src $t_conv $t_plain"
 done
 
 echo
-printf "%-7s %11s %13s %13s %11s %14s %14s %13s\n" file packets "loop pkt/s" "trace pkt/s" \
-	"trace/loop" "tshark conv/s" "tshark text/s" "trace/tshark"
+printf "%-7s %9s %11s %11s %11s %10s %13s %13s %12s\n" file packets "loop pkt/s" "obs pkt/s" \
+	"trace pkt/s" "trace/loop" "tshark conv/s" "tshark text/s" "trace/tshark"
 for name in normal many; do
-	read -r pk tl tt rss peak src tc tp <<<"${res[$name]}"
+	read -r pk tl to tt rss peak src tc tp <<<"${res[$name]}"
 	rl=$(rate "$pk" "$tl")
+	ro=$(rate "$pk" "$to")
 	rt=$(rate "$pk" "$tt")
 	rc=$(rate "$prefix" "$tc")
 	rp=$(rate "$prefix" "$tp")
 	# the faster of the two tshark runs: the ratio is not flattered
 	rs=$((rc > rp ? rc : rp))
-	printf "%-7s %11s %13s %13s %11s %14s %14s %12sx\n" "$name" "$pk" "$rl" "$rt" \
+	printf "%-7s %9s %11s %11s %11s %10s %13s %13s %11sx\n" "$name" "$pk" "$rl" "$ro" "$rt" \
 		"$(ratio "$rt" "$rl")" "$rc" "$rp" "$(ratio "$rt" "$rs")"
 done
 echo
-read -r pk tl tt rss peak src tc tp <<<"${res[many]}"
+read -r pk tl to tt rss peak src tc tp <<<"${res[many]}"
 bpc=$(awk -v a="$rss" -v b="$rss_tiny" -v p="$peak" 'BEGIN { printf "%.1f", (a - b) * 1024 / p }')
 echo "memory: peak RSS many $rss KiB - tiny $rss_tiny KiB over $peak connections at once ($src) = $bpc bytes/connection"
-read -r pk tl tt rss peak src tc tp <<<"${res[normal]}"
+read -r pk tl to tt rss peak src tc tp <<<"${res[normal]}"
 echo "        (normal: peak RSS $rss KiB, $peak connections at once ($src))"
 echo
 echo "targets: trace/loop >= 0.60, trace/tshark >= 50x, bytes/connection <= 200"
