@@ -1,4 +1,6 @@
-/* The capture decoder: link layer, IPv4 / IPv6, TCP header.  See decode.h.
+/* The capture decoder: link layer, IPv4 / IPv6, TCP header.  See decode.h;
+ * the encapsulations and tunnels a frame may wrap its packet in are in
+ * decode_encap.c.
  *
  * This runs once per captured packet, so it takes each header in one
  * pass, allocates nothing and loops only over headers that chain (VLAN
@@ -9,8 +11,9 @@
 
 #include <string.h>
 
+#include "trace/decode_int.h"
+
 enum {
-	ETH_HLEN = 14,
 	VLAN_HLEN = 4,
 	SLL_HLEN = 16,
 	SLL2_HLEN = 20,
@@ -18,11 +21,11 @@ enum {
 	IPV4_HLEN = 20,
 	IPV6_HLEN = 40,
 	IPV6_EXT_MIN = 8,
+	/* The most a reassembled IP packet (IPv4) or payload (IPv6) holds. */
+	IP_MAX_LEN = 0xffff,
 };
 
 enum {
-	ETHERTYPE_IPV4 = 0x0800,
-	ETHERTYPE_IPV6 = 0x86dd,
 	ETHERTYPE_VLAN = 0x8100,     /* 802.1Q */
 	ETHERTYPE_QINQ = 0x88a8,     /* 802.1ad service tag */
 	ETHERTYPE_QINQ_OLD = 0x9100, /* pre-standard QinQ, still seen */
@@ -40,45 +43,29 @@ enum {
 
 enum {
 	IPPROTO_HOPOPTS_ = 0,
-	IPPROTO_TCP_ = 6,
 	IPPROTO_ROUTING_ = 43,
 	IPPROTO_FRAGMENT_ = 44,
 	IPPROTO_AH_ = 51,
 	IPPROTO_DSTOPTS_ = 60,
 };
 
+enum { IPV4_MF = 0x2000, IPV4_OFFSET = 0x1fff, IPV6_FRAG_OFFSET = 0xfff8, IPV6_FRAG_M = 1 };
+
 enum { TCP_OPT_EOL = 0, TCP_OPT_NOP = 1 };
-
-static inline uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static inline uint32_t get32le(const uint8_t *p)
 {
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
-static inline trace_decode_result say(const char **why, trace_decode_result r, const char *msg)
+static inline uint32_t min32(uint32_t a, uint32_t b)
 {
-	if (why)
-		*why = msg;
-	return r;
+	return a < b ? a : b;
 }
 
-static inline trace_decode_result malformed(const char **why, const char *msg)
+static inline uint32_t max32(uint32_t a, uint32_t b)
 {
-	return say(why, TRACE_DEC_MALFORMED, msg);
-}
-
-static inline trace_decode_result not_tcp(const char **why, const char *msg)
-{
-	return say(why, TRACE_DEC_NOT_TCP, msg);
+	return a > b ? a : b;
 }
 
 /* ---- TCP ---- */
@@ -122,101 +109,129 @@ static void parse_partial(const uint8_t *t, size_t hlen, size_t avail, tcps_segm
 }
 
 /* t[0..cap) is what was captured of an IP payload of len bytes. */
-static trace_decode_result decode_tcp(const uint8_t *t, uint32_t cap, uint32_t len,
-				      trace_pkt *out, const char **why)
+static trace_decode_result decode_tcp(const uint8_t *t, uint32_t cap, uint32_t len, trace_dec *d)
 {
-	uint32_t avail = cap < len ? cap : len;
+	uint32_t avail = min32(cap, len);
 	uint32_t hlen;
 
 	if (len < TCPS_HEADER_MIN)
-		return malformed(why, "IP payload shorter than a TCP header");
+		return trace_dec_malformed(d, "IP payload shorter than a TCP header");
 	if (avail < TCPS_HEADER_MIN)
-		return malformed(why, "TCP header cut by the snap length");
+		return trace_dec_malformed(d, "TCP header cut by the snap length");
 	hlen = (uint32_t)(t[12] >> 4) * 4;
 	if (hlen < TCPS_HEADER_MIN)
-		return malformed(why, "TCP data offset below 5 words");
+		return trace_dec_malformed(d, "TCP data offset below 5 words");
 	if (hlen > len)
-		return malformed(why, "TCP data offset past the end of the IP payload");
+		return trace_dec_malformed(d, "TCP data offset past the end of the IP payload");
 
-	if (hlen > avail || tcps_segment_parse(t, avail, &out->seg) != TCPS_PARSE_OK)
-		parse_partial(t, hlen, avail, &out->seg);
-	out->seg.len = len - hlen;
-	out->seg.data = avail > hlen ? t + hlen : NULL;
-	out->truncated = avail < len;
-	if (why)
-		*why = NULL;
-	return TRACE_DEC_TCP;
+	if (hlen > avail || tcps_segment_parse(t, avail, &d->out->seg) != TCPS_PARSE_OK)
+		parse_partial(t, hlen, avail, &d->out->seg);
+	d->out->seg.len = len - hlen;
+	d->out->seg.data = avail > hlen ? t + hlen : NULL;
+	d->out->truncated = avail < len;
+	return trace_dec_say(d, TRACE_DEC_TCP, NULL);
 }
 
 /* ---- IP ---- */
 
+/* The addresses are the innermost packet's: written only once its
+ * payload is known to be TCP, so a tunnel's outer header never shows. */
+static void set_v4_addrs(const uint8_t *p, trace_pkt *out)
+{
+	out->family = 4;
+	memcpy(out->src, p + 12, 4);
+	memset(out->src + 4, 0, 12);
+	memcpy(out->dst, p + 16, 4);
+	memset(out->dst + 4, 0, 12);
+}
+
 /* p[0..cap) is what was captured of an IP packet that was wire bytes
  * long on the link (link header removed; wire >= cap). */
-static trace_decode_result decode_ipv4(const uint8_t *p, uint32_t cap, uint32_t wire,
-				       trace_pkt *out, const char **why)
+trace_decode_result trace_dec_ipv4(const uint8_t *p, uint32_t cap, uint32_t wire, trace_dec *d)
 {
-	uint32_t ihl, tot;
+	uint32_t ihl, tot, frag;
 
 	if (cap < IPV4_HLEN)
-		return malformed(why, "IPv4 header cut short");
+		return trace_dec_malformed(d, "IPv4 header cut short");
 	if (p[0] >> 4 != 4)
-		return malformed(why, "IPv4 header with another version number");
+		return trace_dec_malformed(d, "IPv4 header with another version number");
 	ihl = (uint32_t)(p[0] & 0x0f) * 4;
 	if (ihl < IPV4_HLEN)
-		return malformed(why, "IPv4 header length below 5 words");
+		return trace_dec_malformed(d, "IPv4 header length below 5 words");
 	if (ihl > cap)
-		return malformed(why, "IPv4 options cut short");
-	tot = get16(p + 2);
+		return trace_dec_malformed(d, "IPv4 options cut short");
+	tot = trace_get16(p + 2);
 	/* A total length of 0 is what Linux captures show for an outgoing
 	 * segment the NIC will split (TSO): the frame's length is the one
 	 * that holds, as Wireshark assumes too. */
 	if (tot == 0)
 		tot = wire;
 	if (tot < ihl)
-		return malformed(why, "IPv4 total length shorter than its header");
+		return trace_dec_malformed(d, "IPv4 total length shorter than its header");
 	if (tot > wire)
-		return malformed(why, "IPv4 total length past the end of the frame");
-	if (p[9] != IPPROTO_TCP_)
-		return not_tcp(why, "IPv4, not TCP");
+		return trace_dec_malformed(d, "IPv4 total length past the end of the frame");
+	frag = trace_get16(p + 6);
+	if (p[9] != TRACE_IPPROTO_TCP) {
+		if (frag & IPV4_OFFSET)
+			return trace_dec_not_tcp(d, "IPv4 fragment, not TCP");
+		/* Bytes past tot are link padding.  A first fragment of a
+		 * tunnel holds the start of the inner packet, whose own
+		 * lengths run past this fragment: its length is unknown here,
+		 * so the inner headers say it, as if the snap length had cut
+		 * the rest. */
+		wire = (frag & IPV4_MF) ? max32(tot, IP_MAX_LEN) : tot;
+		return trace_dec_ip_payload(p[9], p + ihl, min32(cap, tot) - ihl, wire - ihl, d);
+	}
 	/* A first fragment (offset 0, MF set) still holds the TCP header. */
-	if (get16(p + 6) & 0x1fff)
-		return say(why, TRACE_DEC_FRAGMENT, "IPv4 fragment after the first");
+	if (frag & IPV4_OFFSET)
+		return trace_dec_say(d, TRACE_DEC_FRAGMENT, "IPv4 fragment after the first");
 
-	out->family = 4;
-	memcpy(out->src, p + 12, 4);
-	memset(out->src + 4, 0, 12);
-	memcpy(out->dst, p + 16, 4);
-	memset(out->dst + 4, 0, 12);
+	set_v4_addrs(p, d->out);
 	/* tot, not cap: bytes past it are link padding (Ethernet's 60-byte
 	 * minimum), and a cut payload still counts its full length. */
-	return decode_tcp(p + ihl, cap - ihl, tot - ihl, out, why);
+	return decode_tcp(p + ihl, cap - ihl, tot - ihl, d);
 }
+
+/* After the IPv6 header and its extension headers, at off: TCP, or a
+ * tunnel.  more: a fragment header said the payload goes on in later
+ * fragments. */
+static trace_decode_result ipv6_upper(uint8_t nh, const uint8_t *p, uint32_t cap, uint32_t end,
+				      uint32_t off, int more, trace_dec *d)
+{
+	uint32_t have = min32(cap, end);
+
+	have = off < have ? have - off : 0;
+	if (nh != TRACE_IPPROTO_TCP)
+		return trace_dec_ip_payload(nh, p + off, have,
+					    more ? max32(end - off, IP_MAX_LEN) : end - off, d);
+	d->out->family = 6;
+	memcpy(d->out->src, p + 8, 16);
+	memcpy(d->out->dst, p + 24, 16);
+	return decode_tcp(p + off, off < cap ? cap - off : 0, end - off, d);
+}
+
+#define EXT_PAST_PAYLOAD "IPv6 extension header past the payload length"
 
 /* Walks the extension headers (RFC 8200 §4) to TCP.  Each one advances
  * at least 8 bytes inside the payload length, so the walk ends. */
-static trace_decode_result decode_ipv6(const uint8_t *p, uint32_t cap, uint32_t wire,
-				       trace_pkt *out, const char **why)
+trace_decode_result trace_dec_ipv6(const uint8_t *p, uint32_t cap, uint32_t wire, trace_dec *d)
 {
 	uint32_t end, off = IPV6_HLEN, hl;
+	int more = 0;
 	uint8_t nh;
 
 	if (cap < IPV6_HLEN)
-		return malformed(why, "IPv6 header cut short");
+		return trace_dec_malformed(d, "IPv6 header cut short");
 	if (p[0] >> 4 != 6)
-		return malformed(why, "IPv6 header with another version number");
-	end = get16(p + 4);
+		return trace_dec_malformed(d, "IPv6 header with another version number");
+	end = trace_get16(p + 4);
 	/* 0 is a jumbogram (RFC 2675) or a TSO segment: the frame says. */
 	end = end ? end + IPV6_HLEN : wire;
 	if (end > wire)
-		return malformed(why, "IPv6 payload length past the end of the frame");
+		return trace_dec_malformed(d, "IPv6 payload length past the end of the frame");
 
 	for (nh = p[6];; nh = p[off], off += hl) {
 		switch (nh) {
-		case IPPROTO_TCP_:
-			out->family = 6;
-			memcpy(out->src, p + 8, 16);
-			memcpy(out->dst, p + 24, 16);
-			return decode_tcp(p + off, off < cap ? cap - off : 0, end - off, out, why);
 		case IPPROTO_HOPOPTS_:
 		case IPPROTO_ROUTING_:
 		case IPPROTO_DSTOPTS_:
@@ -224,19 +239,22 @@ static trace_decode_result decode_ipv6(const uint8_t *p, uint32_t cap, uint32_t 
 		case IPPROTO_FRAGMENT_:
 			break;
 		default:
-			/* UDP, ICMPv6, ESP (50: what follows is encrypted),
-			 * no next header (59), ... */
-			return not_tcp(why, "IPv6, not TCP");
+			/* TCP, a tunnel, or UDP, ICMPv6, ESP (50: what follows
+			 * is encrypted), no next header (59), ... */
+			return ipv6_upper(nh, p, cap, end, off, more, d);
 		}
 		if (end - off < IPV6_EXT_MIN)
-			return malformed(why, "IPv6 extension header past the payload length");
+			return trace_dec_malformed(d, EXT_PAST_PAYLOAD);
 		if (cap < off + 4)
-			return malformed(why, "IPv6 extension header cut by the snap length");
+			return trace_dec_malformed(d, "IPv6 extension header cut by the snap "
+						       "length");
 		if (nh == IPPROTO_FRAGMENT_) {
-			if (get16(p + off + 2) & 0xfff8)
-				return p[off] == IPPROTO_TCP_
-					? say(why, TRACE_DEC_FRAGMENT, "IPv6 fragment after the first")
-					: not_tcp(why, "IPv6 fragment, not TCP");
+			if (trace_get16(p + off + 2) & IPV6_FRAG_OFFSET)
+				return p[off] == TRACE_IPPROTO_TCP
+					? trace_dec_say(d, TRACE_DEC_FRAGMENT,
+							"IPv6 fragment after the first")
+					: trace_dec_not_tcp(d, "IPv6 fragment, not TCP");
+			more = trace_get16(p + off + 2) & IPV6_FRAG_M;
 			hl = IPV6_EXT_MIN;
 		} else if (nh == IPPROTO_AH_) {
 			hl = ((uint32_t)p[off + 1] + 2) * 4; /* RFC 4302 §2.2 */
@@ -244,62 +262,71 @@ static trace_decode_result decode_ipv6(const uint8_t *p, uint32_t cap, uint32_t 
 			hl = ((uint32_t)p[off + 1] + 1) * 8; /* RFC 8200 §4.3 */
 		}
 		if (hl > end - off)
-			return malformed(why, "IPv6 extension header past the payload length");
+			return trace_dec_malformed(d, EXT_PAST_PAYLOAD);
 	}
 }
 
 /* An IP packet whose version the link layer did not say. */
-static trace_decode_result decode_ip(const uint8_t *p, uint32_t cap, uint32_t wire,
-				     trace_pkt *out, const char **why)
+trace_decode_result trace_dec_ip(const uint8_t *p, uint32_t cap, uint32_t wire, trace_dec *d)
 {
 	if (cap < 1)
-		return malformed(why, "IP header cut short");
+		return trace_dec_malformed(d, "IP header cut short");
 	switch (p[0] >> 4) {
 	case 4:
-		return decode_ipv4(p, cap, wire, out, why);
+		return trace_dec_ipv4(p, cap, wire, d);
 	case 6:
-		return decode_ipv6(p, cap, wire, out, why);
+		return trace_dec_ipv6(p, cap, wire, d);
 	default:
-		return malformed(why, "raw IP packet of neither version 4 nor 6");
+		return trace_dec_malformed(d, "raw IP packet of neither version 4 nor 6");
 	}
 }
 
 /* ---- Link layers ---- */
 
-/* After an EtherType: VLAN tags, any number of them, then IP. */
-static trace_decode_result decode_ethertype(uint16_t type, const uint8_t *p, uint32_t cap,
-					    uint32_t wire, trace_pkt *out, const char **why)
+/* After an EtherType: VLAN tags, any number of them, then IP or an
+ * encapsulation. */
+trace_decode_result trace_dec_ethertype(uint16_t type, const uint8_t *p, uint32_t cap,
+					uint32_t wire, trace_dec *d)
 {
 	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
 		if (cap < VLAN_HLEN)
-			return malformed(why, "VLAN tag cut short");
-		type = get16(p + 2);
+			return trace_dec_malformed(d, "VLAN tag cut short");
+		type = trace_get16(p + 2);
 		p += VLAN_HLEN;
 		cap -= VLAN_HLEN;
 		wire -= VLAN_HLEN;
 	}
 	switch (type) {
-	case ETHERTYPE_IPV4:
-		return decode_ipv4(p, cap, wire, out, why);
-	case ETHERTYPE_IPV6:
-		return decode_ipv6(p, cap, wire, out, why);
+	case TRACE_ETHERTYPE_IPV4:
+		return trace_dec_ipv4(p, cap, wire, d);
+	case TRACE_ETHERTYPE_IPV6:
+		return trace_dec_ipv6(p, cap, wire, d);
 	default:
-		return not_tcp(why, "not IP");
+		return trace_dec_link_encap(type, p, cap, wire, d);
 	}
 }
 
+trace_decode_result trace_dec_ethernet(const uint8_t *p, uint32_t cap, uint32_t wire,
+				       trace_dec *d)
+{
+	if (cap < TRACE_ETH_HLEN)
+		return trace_dec_malformed(d, "Ethernet header cut short");
+	return trace_dec_ethertype(trace_get16(p + 12), p + TRACE_ETH_HLEN, cap - TRACE_ETH_HLEN,
+				   wire - TRACE_ETH_HLEN, d);
+}
+
 static trace_decode_result decode_bsd_family(uint32_t fam, const uint8_t *p, uint32_t cap,
-					     uint32_t wire, trace_pkt *out, const char **why)
+					     uint32_t wire, trace_dec *d)
 {
 	switch (fam) {
 	case BSD_AF_INET:
-		return decode_ipv4(p, cap, wire, out, why);
+		return trace_dec_ipv4(p, cap, wire, d);
 	case BSD_AF_INET6_NETBSD:
 	case BSD_AF_INET6_FREEBSD:
 	case BSD_AF_INET6_DARWIN:
-		return decode_ipv6(p, cap, wire, out, why);
+		return trace_dec_ipv6(p, cap, wire, d);
 	default:
-		return not_tcp(why, "not IP");
+		return trace_dec_not_tcp(d, "not IP");
 	}
 }
 
@@ -307,16 +334,16 @@ static trace_decode_result decode_bsd_family(uint32_t fam, const uint8_t *p, uin
  * file does not record: a family that fits in the low byte reads as a
  * number above 2^24 the other way round, so both orders can be tried. */
 static trace_decode_result decode_null(const uint8_t *p, uint32_t cap, uint32_t wire,
-				       trace_pkt *out, const char **why)
+				       trace_dec *d)
 {
 	uint32_t fam;
 
 	if (cap < NULL_HLEN)
-		return malformed(why, "loopback header cut short");
+		return trace_dec_malformed(d, "loopback header cut short");
 	fam = get32le(p);
 	if (fam > 0xffff)
-		fam = get32(p);
-	return decode_bsd_family(fam, p + NULL_HLEN, cap - NULL_HLEN, wire - NULL_HLEN, out, why);
+		fam = trace_get32(p);
+	return decode_bsd_family(fam, p + NULL_HLEN, cap - NULL_HLEN, wire - NULL_HLEN, d);
 }
 
 bool trace_decode_linktype_supported(int linktype)
@@ -338,44 +365,49 @@ bool trace_decode_linktype_supported(int linktype)
 	}
 }
 
-trace_decode_result trace_decode(int linktype, const uint8_t *p, uint32_t cap, uint32_t wire,
-				 trace_pkt *out, const char **why)
+static trace_decode_result decode_link(int linktype, const uint8_t *p, uint32_t cap,
+				       uint32_t wire, trace_dec *d)
 {
-	/* A corrupt record may claim fewer bytes on the wire than it holds. */
-	if (wire < cap)
-		wire = cap;
 	switch (linktype) {
 	case TRACE_DLT_EN10MB:
-		if (cap < ETH_HLEN)
-			return malformed(why, "Ethernet header cut short");
-		return decode_ethertype(get16(p + 12), p + ETH_HLEN, cap - ETH_HLEN,
-					wire - ETH_HLEN, out, why);
+		return trace_dec_ethernet(p, cap, wire, d);
 	case TRACE_DLT_LINUX_SLL:
 		if (cap < SLL_HLEN)
-			return malformed(why, "Linux cooked (SLL) header cut short");
-		return decode_ethertype(get16(p + 14), p + SLL_HLEN, cap - SLL_HLEN,
-					wire - SLL_HLEN, out, why);
+			return trace_dec_malformed(d, "Linux cooked (SLL) header cut short");
+		return trace_dec_ethertype(trace_get16(p + 14), p + SLL_HLEN, cap - SLL_HLEN,
+					   wire - SLL_HLEN, d);
 	case TRACE_DLT_LINUX_SLL2:
 		if (cap < SLL2_HLEN)
-			return malformed(why, "Linux cooked (SLL2) header cut short");
-		return decode_ethertype(get16(p), p + SLL2_HLEN, cap - SLL2_HLEN,
-					wire - SLL2_HLEN, out, why);
+			return trace_dec_malformed(d, "Linux cooked (SLL2) header cut short");
+		return trace_dec_ethertype(trace_get16(p), p + SLL2_HLEN, cap - SLL2_HLEN,
+					   wire - SLL2_HLEN, d);
 	case TRACE_DLT_RAW:
 	case TRACE_DLT_RAW_OPENBSD:
 	case TRACE_LINKTYPE_RAW:
-		return decode_ip(p, cap, wire, out, why);
+		return trace_dec_ip(p, cap, wire, d);
 	case TRACE_DLT_IPV4:
-		return decode_ipv4(p, cap, wire, out, why);
+		return trace_dec_ipv4(p, cap, wire, d);
 	case TRACE_DLT_IPV6:
-		return decode_ipv6(p, cap, wire, out, why);
+		return trace_dec_ipv6(p, cap, wire, d);
 	case TRACE_DLT_NULL:
-		return decode_null(p, cap, wire, out, why);
+		return decode_null(p, cap, wire, d);
 	case TRACE_DLT_LOOP:
 		if (cap < NULL_HLEN)
-			return malformed(why, "loopback header cut short");
-		return decode_bsd_family(get32(p), p + NULL_HLEN, cap - NULL_HLEN,
-					 wire - NULL_HLEN, out, why);
+			return trace_dec_malformed(d, "loopback header cut short");
+		return decode_bsd_family(trace_get32(p), p + NULL_HLEN, cap - NULL_HLEN,
+					 wire - NULL_HLEN, d);
 	default:
-		return malformed(why, "unsupported link type");
+		return trace_dec_malformed(d, "unsupported link type");
 	}
+}
+
+trace_decode_result trace_decode(int linktype, const uint8_t *p, uint32_t cap, uint32_t wire,
+				 trace_pkt *out, const char **why)
+{
+	trace_dec d = { .out = out, .why = why, .depth = 0 };
+
+	/* A corrupt record may claim fewer bytes on the wire than it holds. */
+	if (wire < cap)
+		wire = cap;
+	return decode_link(linktype, p, cap, wire, &d);
 }

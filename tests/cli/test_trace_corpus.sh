@@ -19,14 +19,14 @@ if [ ! -f "$corpus/zeek-expected.tsv" ]; then
 	exit 0
 fi
 
-# Rows of the 122 in zeek-expected.tsv (percent, rounded down) that must
-# agree: what was measured when this test was written (86.1, 83.6, 81.1,
-# 81.1; docs/trace-vs-zeek.md).  Raise them when tcpstate gets closer;
-# never lower them to make a change pass.
-MIN_FOUND=${MIN_FOUND:-86}
-MIN_STATE=${MIN_STATE:-83}
-MIN_HISTORY=${MIN_HISTORY:-81}
-MIN_BOTH=${MIN_BOTH:-81}
+# Rows of the 122 in zeek-expected.tsv (percent) that must agree: just
+# below what was measured once the decoder read the corpus's tunnels and
+# encapsulations (100.0, 97.5, 91.8, 91.8; docs/trace-vs-zeek.md).  Raise
+# them when tcpstate gets closer; never lower them to make a change pass.
+MIN_FOUND=${MIN_FOUND:-99}
+MIN_STATE=${MIN_STATE:-97}
+MIN_HISTORY=${MIN_HISTORY:-91}
+MIN_BOTH=${MIN_BOTH:-91}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
