@@ -284,14 +284,21 @@ static void new_ack(tcps_conn *c, uint32_t ack, uint64_t now)
 }
 
 /* RFC 5681 §2's duplicate ACK: nothing new, no text, no window change,
- * while data is outstanding. */
+ * while data is outstanding.  With SACK, RFC 6675 §2 counts an ACK that
+ * reports SACKed data whatever its window says: a receiver such as Linux
+ * moves its window on most ACKs, which would otherwise keep fast
+ * retransmit from ever firing. */
 static bool is_dupack(const tcps_conn *c, const tcps_segment *seg, uint32_t wnd)
 {
 	/* While probing a zero window the peer answers each probe with the
 	 * same ACK: no sign of loss, and a fast retransmit would push a full
 	 * segment into the shut window and cut cwnd. */
-	return seg->ack == c->snd_una && seg->len == 0 && !(seg->flags & (TCPS_SYN | TCPS_FIN)) &&
-	       c->snd_una != c->snd_max && wnd == c->snd_wnd && c->persist_at == TCPS_NEVER;
+	if (seg->ack != c->snd_una || seg->len || (seg->flags & (TCPS_SYN | TCPS_FIN)) ||
+	    c->snd_una == c->snd_max || c->persist_at != TCPS_NEVER)
+		return false;
+	if (c->sack_ok && (seg->options & TCPS_OPT_SACK) && seg->nsack)
+		return true;
+	return wnd == c->snd_wnd;
 }
 
 /* Step five: the ACK field.  Returns false when the segment is dropped

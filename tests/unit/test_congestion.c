@@ -410,9 +410,45 @@ static void test_rfc6582_no_fast_retransmit_below_recover_after_rto(void **state
 	tcpt_teardown(&fx);
 }
 
+/* RFC 6675 §2: with SACK, an ACK at SND.UNA that reports SACKed data is a
+ * duplicate even when its window moved (Linux moves it on most ACKs). */
+static void test_rfc6675_2_sack_dupacks_count_whatever_the_window(void **state)
+{
+	(void)state;
+	tcps_config cfg;
+	tcpt_config(&cfg);
+	cfg.sack = true;
+	tcpt_fx fx;
+	tcpt_setup(&fx, TCPS_CLOSED, false, &cfg);
+	tcps_tuple t = tcpt_tuple(true);
+	assert_int_equal(tcps_open_passive(fx.c, &t, fx.now), 0);
+	tcps_segment syn = { .sport = TCPT_REMOTE_PORT, .dport = TCPT_LOCAL_PORT, .seq = TCPT_REMOTE_ISS,
+			     .flags = TCPS_SYN, .wnd = 64000, .options = TCPS_OPT_SACK_OK };
+	tcpt_arrive_seg(&fx, &syn);
+	tcpt_expect(&fx, TCPS_SYN | TCPS_ACK, TCPT_LOCAL_ISS, TCPT_REMOTE_ISS + 1, 0);
+	tcpt_arrive(&fx, TCPS_ACK, TCPT_REMOTE_ISS + 1, TCPT_LOCAL_ISS + 1, NULL, 0);
+	assert_true(tcpt_status(&fx).sack_permitted);
+	const uint32_t l = TCPT_LOCAL_ISS + 1, r = TCPT_REMOTE_ISS + 1, mss = 536;
+	static uint8_t data[4 * 536];
+	assert_int_equal(tcps_send(fx.c, data, sizeof data, fx.now), (long)sizeof data);
+	assert_int_equal(tcpt_drain(&fx), 4);
+	for (uint32_t i = 1; i <= 3; i++) {
+		tcps_segment dup = { .sport = TCPT_REMOTE_PORT, .dport = TCPT_LOCAL_PORT, .seq = r, .ack = l,
+				     .flags = TCPS_ACK, .wnd = (uint16_t)(64000 - 1000 * i),
+				     .options = TCPS_OPT_SACK, .nsack = 1 };
+		dup.sack[0] = (tcps_sack_block){ l + mss, l + mss * (i + 1) };
+		tcpt_arrive_seg(&fx, &dup);
+		if (i < 3)
+			tcpt_expect_nothing(&fx);
+	}
+	tcpt_expect(&fx, TCPS_ACK, l, r, mss); /* the third: fast retransmit */
+	tcpt_teardown(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc6675_2_sack_dupacks_count_whatever_the_window),
 		cmocka_unit_test(test_rfc5681_3_1_initial_window_per_smss),
 		cmocka_unit_test(test_rfc5681_3_1_initial_window_limits_first_flight),
 		cmocka_unit_test(test_rfc5681_3_1_slow_start_grows_per_ack),
