@@ -163,7 +163,8 @@ int tcps_segment_parse(const uint8_t *buf, size_t len, tcps_segment *seg)
 	if (hlen < TCPS_HEADER_MIN || hlen > len)
 		return TCPS_PARSE_BAD_OFFSET;
 
-	memset(seg, 0, sizeof *seg);
+	/* Field by field, not a memset of the whole struct: this runs once
+	 * per captured packet in the observer. */
 	seg->sport = get16(buf);
 	seg->dport = get16(buf + 2);
 	seg->seq = get32(buf + 4);
@@ -171,9 +172,25 @@ int tcps_segment_parse(const uint8_t *buf, size_t len, tcps_segment *seg)
 	seg->flags = buf[13];
 	seg->wnd = get16(buf + 14);
 	seg->up = get16(buf + 18);
+	seg->options = 0;
+	seg->wscale = 0;
+	seg->mss = 0;
+	seg->tsval = seg->tsecr = 0;
+	seg->nsack = 0;
+	memset(seg->sack, 0, sizeof seg->sack);
 	seg->data = buf + hlen;
 	/* An IP datagram carries less than 4 GiB, so this cannot truncate. */
 	seg->len = (uint32_t)(len - hlen);
+	if (hlen == TCPS_HEADER_MIN)
+		return TCPS_PARSE_OK;
+	/* The commonest options once synchronized: NOP, NOP, timestamps. */
+	if (hlen == TCPS_HEADER_MIN + 12 && buf[20] == OPT_NOP && buf[21] == OPT_NOP &&
+	    buf[22] == OPT_TS && buf[23] == OPTLEN_TS) {
+		seg->tsval = get32(buf + 24);
+		seg->tsecr = get32(buf + 28);
+		seg->options = TCPS_OPT_TS;
+		return TCPS_PARSE_OK;
+	}
 	return parse_options(buf + TCPS_HEADER_MIN, buf + hlen, seg);
 }
 

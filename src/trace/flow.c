@@ -4,29 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK_SHIFT 14
+#define CHUNK_SHIFT FLOW_CHUNK_SHIFT
 #define CHUNK (1u << CHUNK_SHIFT)
 
-typedef struct v6pair {
-	uint8_t a[2][16];
-	uint32_t next_free;
-} v6pair;
-
-struct flow_table {
-	trace_conn **chunks;     /* CHUNK entries each */
-	uint32_t nchunks, chunks_cap;
-	uint32_t free_head;      /* entry index + 1 of the first free entry */
-	uint32_t used;           /* entries ever handed out (the high-water mark) */
-	uint32_t *buckets;       /* entry index + 1, 0 empty */
-	uint32_t nbuckets;       /* power of two */
-	size_t count;
-	v6pair *v6;
-	uint32_t v6_used, v6_cap, v6_free;
-};
+typedef flow_v6pair v6pair;
 
 static trace_conn *entry(const flow_table *t, uint32_t i)
 {
-	return &t->chunks[i >> CHUNK_SHIFT][i & (CHUNK - 1)];
+	return flow_entry(t, i);
 }
 
 flow_table *flow_new(uint32_t hint)
@@ -61,11 +46,7 @@ void flow_free(flow_table *t)
  * are added, which does not depend on their order. */
 static uint64_t mix(uint64_t x)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	return x ^ (x >> 33);
+	return flow_mix(x);
 }
 
 static uint64_t endpoint_hash(uint8_t family, const uint8_t *addr, uint16_t port)
@@ -79,11 +60,28 @@ static uint64_t endpoint_hash(uint8_t family, const uint8_t *addr, uint16_t port
 	return mix(a ^ mix(b) ^ ((uint64_t)port << 32));
 }
 
-static uint32_t bucket_of(const flow_table *t, uint8_t family, const uint8_t *a0, uint16_t p0,
+static inline uint32_t load32(const void *p)
+{
+	return flow_load32(p);
+}
+
+static inline uint64_t hash_v4(uint32_t a0, uint16_t p0, uint32_t a1, uint16_t p1)
+{
+	return flow_hash_v4(a0, p0, a1, p1);
+}
+
+static inline uint64_t tuple_hash(uint8_t family, const uint8_t *a0, uint16_t p0, const uint8_t *a1,
+			   uint16_t p1)
+{
+	if (family != 6)
+		return hash_v4(load32(a0), p0, load32(a1), p1);
+	return mix(endpoint_hash(family, a0, p0) + endpoint_hash(family, a1, p1));
+}
+
+static inline uint32_t bucket_of(const flow_table *t, uint8_t family, const uint8_t *a0, uint16_t p0,
 			  const uint8_t *a1, uint16_t p1)
 {
-	uint64_t h = endpoint_hash(family, a0, p0) + endpoint_hash(family, a1, p1);
-	return (uint32_t)mix(h) & (t->nbuckets - 1);
+	return (uint32_t)tuple_hash(family, a0, p0, a1, p1) & (t->nbuckets - 1);
 }
 
 uint64_t flow_packet_key(const trace_pkt *p)
@@ -109,10 +107,15 @@ static bool same_addr(uint8_t family, const uint8_t *a, const uint8_t *b)
 	return memcmp(a, b, family == 6 ? 16 : 4) == 0;
 }
 
-trace_conn *flow_find(flow_table *t, const trace_pkt *p, int *from)
+uint32_t flow_hash_other(const trace_pkt *p)
+{
+	return (uint32_t)tuple_hash(p->family, p->src, p->seg.sport, p->dst, p->seg.dport);
+}
+
+trace_conn *flow_find_other(flow_table *t, const trace_pkt *p, uint32_t hash, int *from)
 {
 	uint16_t sp = p->seg.sport, dp = p->seg.dport;
-	uint32_t ref = t->buckets[bucket_of(t, p->family, p->src, sp, p->dst, dp)];
+	uint32_t ref = t->buckets[hash & (t->nbuckets - 1)];
 	while (ref) {
 		trace_conn *c = entry(t, ref - 1);
 		if (c->family == p->family) {
@@ -175,8 +178,10 @@ static trace_conn *take_entry(flow_table *t, uint32_t *ref)
 			t->chunks = nc;
 			t->chunks_cap = cap;
 		}
-		/* calloc: untouched entries cost no resident memory until used. */
-		if (!(t->chunks[t->nchunks] = calloc(CHUNK, sizeof(trace_conn))))
+		/* On cache-line boundaries, so that an entry spans three lines
+		 * rather than four; not zeroed (flow_add clears each entry it
+		 * hands out), so untouched entries cost no resident memory. */
+		if (!(t->chunks[t->nchunks] = aligned_alloc(64, (size_t)CHUNK * sizeof(trace_conn))))
 			return NULL;
 		t->nchunks++;
 	}
@@ -255,10 +260,17 @@ void flow_del(flow_table *t, trace_conn *c)
 	t->count--;
 }
 
-void flow_clear(flow_table *t)
+void flow_drain(flow_table *t, void (*fn)(void *user, trace_conn *c), void *user)
 {
-	for (uint32_t i = 0; i < t->used; i++)
-		entry(t, i)->family = 0;
+	/* One pass: each entry is forgotten as it is handed over, rather
+	 * than in a second pass over what may be hundreds of megabytes. */
+	for (uint32_t i = 0; i < t->used; i++) {
+		trace_conn *c = entry(t, i);
+		if (c->family) {
+			fn(user, c);
+			c->family = 0;
+		}
+	}
 	memset(t->buckets, 0, (size_t)t->nbuckets * sizeof *t->buckets);
 	t->used = t->free_head = 0;
 	t->count = 0;

@@ -93,10 +93,12 @@ static void emit_record(trace_obs *o, trace_conn *c)
 	r.reset_by = c->reset_by;
 	if (r.closed_by < 0 && c->reset)
 		r.closed_by = c->reset_by;
-	memcpy(r.zeek_history, c->zeek.letters, sizeof c->zeek.letters);
-	r.zeek_history[sizeof c->zeek.letters] = '\0';
-	r.zeek_state = zeek_conn_state(&c->zeek);
-	r.zeek_orig_is_server = zeek_orig_is_server(&c->zeek);
+	if (!o->cfg.skip_zeek) {
+		memcpy(r.zeek_history, c->zeek.letters, sizeof c->zeek.letters);
+		r.zeek_history[sizeof c->zeek.letters] = '\0';
+		r.zeek_state = zeek_conn_state(&c->zeek);
+		r.zeek_orig_is_server = zeek_orig_is_server(&c->zeek);
+	}
 	diag_conn(&o->cfg, o->tw, c, &r, o->now);
 	if (o->cfg.on_conn)
 		o->cfg.on_conn(o->cfg.user, &r);
@@ -221,7 +223,7 @@ static void emit_segment(trace_obs *o, trace_conn *c, int from, const trace_pkt 
 	o->cfg.on_segment(o->cfg.user, &ev);
 }
 
-int trace_obs_packet(trace_obs *o, const trace_pkt *p)
+static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 {
 	o->packets++;
 	if (p->ts > o->now)
@@ -229,12 +231,13 @@ int trace_obs_packet(trace_obs *o, const trace_pkt *p)
 	sweep(o);
 
 	int from = TRACE_CLIENT;
-	trace_conn *c = flow_find(o->flows, p, &from);
+	trace_conn *c = flow_find_hashed(o->flows, p, hash, &from);
 	if (!c && (p->seg.flags & (TCPS_SYN | TCPS_ACK)) != TCPS_SYN && ended_lately(o, p)) {
 		o->late++;
 		return 0;
 	}
-	if (c && shadow_is_new_connection(c, from, p)) {
+	if (c && (p->seg.flags & (TCPS_SYN | TCPS_ACK | TCPS_RST)) == TCPS_SYN &&
+	    shadow_is_new_connection(c, from, p)) {
 		end_conn(o, c); /* 4-tuple reuse: the old incarnation is over */
 		c = NULL;
 	}
@@ -252,14 +255,36 @@ int trace_obs_packet(trace_obs *o, const trace_pkt *p)
 	shadow_out so;
 	memset(&so, 0, sizeof so);
 	shadow_segment(c, from, p, &so);
-	zeek_observe(&c->zeek, from == TRACE_CLIENT, &p->seg, label == TRACE_L_RETRANSMISSION,
-		     p->seg.wnd == 0 && !(p->seg.flags & (TCPS_SYN | TCPS_RST)));
+	if (!o->cfg.skip_zeek)
+		zeek_observe(&c->zeek, from == TRACE_CLIENT, &p->seg, label == TRACE_L_RETRANSMISSION,
+			     p->seg.wnd == 0 && !(p->seg.flags & (TCPS_SYN | TCPS_RST)));
 	if (p->ts > c->last_ts)
 		c->last_ts = p->ts;
-	emit_segment(o, c, from, p, label, &so, first);
+	if (o->cfg.on_segment)
+		emit_segment(o, c, from, p, label, &so, first);
 	if (shadow_over(c))
 		end_conn(o, c);
 	return 0;
+}
+
+uint32_t trace_obs_prefetch(const trace_obs *o, const trace_pkt *p)
+{
+	return flow_prefetch_bucket(o->flows, p);
+}
+
+void trace_obs_prefetch_conn(const trace_obs *o, uint32_t hint)
+{
+	flow_prefetch_entry(o->flows, hint);
+}
+
+int trace_obs_packet(trace_obs *o, const trace_pkt *p)
+{
+	return obs_packet(o, p, flow_hash(p));
+}
+
+int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint)
+{
+	return obs_packet(o, p, hint);
 }
 
 static void finish_one(void *user, trace_conn *c)
@@ -273,8 +298,7 @@ static void finish_one(void *user, trace_conn *c)
  * same for the same capture); then the table is emptied in one go. */
 void trace_obs_finish(trace_obs *o)
 {
-	flow_each(o->flows, finish_one, o);
-	flow_clear(o->flows);
+	flow_drain(o->flows, finish_one, o);
 	diag_finish(&o->cfg, o->tw);
 }
 

@@ -91,8 +91,9 @@ typedef struct trace_conn_record {
 	bool reset;                 /* ended by a RST */
 	int reset_by;               /* who sent it */
 	uint32_t diagnoses;         /* 1 << trace_diag_code for each diagnosis made */
-	char zeek_history[24];      /* Zeek's history letters */
-	const char *zeek_state;     /* Zeek's conn_state: "SF", "S0", "REJ", ... */
+	char zeek_history[24];      /* Zeek's history letters ("" with skip_zeek) */
+	const char *zeek_state;     /* Zeek's conn_state: "SF", "S0", "REJ", ...
+				     * (NULL with skip_zeek) */
 	bool zeek_orig_is_server;   /* Zeek's originator is the server (zeek_orig_is_server()):
 				     * conn.log's id.orig_h/orig_p are then the server's */
 } trace_conn_record;
@@ -130,6 +131,14 @@ typedef struct trace_obs_config {
 				     * twice, is diagnosed (3 s: Linux's first RTO is 1 s) */
 	uint64_t close_wait_after;  /* CLOSE_WAIT held this long at the end (5 s) */
 	uint32_t time_wait_threshold; /* TIME_WAITs to one remote endpoint (100) */
+	/* Diagnoses past the first diag_text_limit reach on_diag with an
+	 * empty message (the rest filled in), for a caller that only counts
+	 * those; 0 (the default): every one has its message. */
+	uint64_t diag_text_limit;
+	/* Nobody reads the records' zeek_history, zeek_state and
+	 * zeek_orig_is_server (the summary): Zeek's view of the connections
+	 * is not followed, and they are left "", NULL and false. */
+	bool skip_zeek;
 } trace_obs_config;
 
 typedef struct trace_obs trace_obs;
@@ -139,6 +148,17 @@ trace_obs *trace_obs_new(const trace_obs_config *cfg);
 void trace_obs_free(trace_obs *o);
 /* Feeds one packet; returns 0, or -1 when out of memory. */
 int trace_obs_packet(trace_obs *o, const trace_pkt *p);
+/* Hints, for a caller that reads packets ahead: p will be fed soon.
+ * trace_obs_prefetch() when p is read; trace_obs_prefetch_conn() with
+ * what it returned, a couple of packets later: the memory
+ * trace_obs_packet(p) needs (its flow-table bucket, then its connection)
+ * is then loaded while the packets before it are processed.  They change
+ * nothing else. */
+uint32_t trace_obs_prefetch(const trace_obs *o, const trace_pkt *p);
+void trace_obs_prefetch_conn(const trace_obs *o, uint32_t hint);
+/* trace_obs_packet, with what trace_obs_prefetch(o, p) returned (the
+ * look-up's hash, not computed again). */
+int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint);
 /* The capture ended: emits the record of every connection still open. */
 void trace_obs_finish(trace_obs *o);
 

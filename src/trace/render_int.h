@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "trace/render.h"
 
@@ -17,7 +18,26 @@ typedef struct trace_line {
 	char buf[TRACE_LINE_MAX];
 } trace_line;
 
-void trace_line_str(trace_line *l, const char *s);
+/* s[0..len), cut at the end of the line. */
+static inline void trace_line_mem(trace_line *l, const char *s, size_t len)
+{
+	size_t room = TRACE_LINE_MAX - l->n;
+	if (__builtin_expect(len <= room, 1)) {
+		/* A literal's length is known here: a few moves, no loop. */
+		memcpy(l->buf + l->n, s, len);
+		l->n += len;
+		return;
+	}
+	memcpy(l->buf + l->n, s, room);
+	l->n += room;
+}
+
+/* Inline, so that a literal's length is known where it is appended. */
+static inline void trace_line_str(trace_line *l, const char *s)
+{
+	trace_line_mem(l, s, strlen(s));
+}
+
 void trace_line_chars(trace_line *l, char c, size_t count);
 void trace_line_u64(trace_line *l, uint64_t v);
 /* v right-aligned in width columns. */

@@ -3,6 +3,8 @@
  * event the capture shows. */
 #include "trace/shadow.h"
 
+#include <pthread.h>
+
 #include "core/seq.h"
 
 static tcps_state state(const trace_side *s)
@@ -27,15 +29,33 @@ static void reset_history(trace_side *s, tcps_state first)
 	push(s, first);
 }
 
-/* The origin decides where a RST in SYN_RCVD leads (§3.10.7.4). */
-static tcps_origin origin(const trace_side *s)
+/* tcps_transition_find() scans the table, and apply() runs at every
+ * state change of every connection: the rows are looked up once, here,
+ * by state, event and origin (active or passive: a side is always one;
+ * the origin decides where a RST in SYN_RCVD leads, §3.10.7.4). */
+static const tcps_transition *rows[TCPS_NSTATES][TCPS_NEVENTS][2];
+static pthread_once_t rows_once = PTHREAD_ONCE_INIT;
+
+static void rows_init(void)
 {
-	return s->active ? TCPS_ORIGIN_ACTIVE : TCPS_ORIGIN_PASSIVE;
+	for (int st = 0; st < TCPS_NSTATES; st++)
+		for (int ev = 0; ev < TCPS_NEVENTS; ev++)
+			for (int a = 0; a < 2; a++)
+				rows[st][ev][a] = tcps_transition_find((tcps_state)st, (tcps_event)ev,
+								       a ? TCPS_ORIGIN_ACTIVE : TCPS_ORIGIN_PASSIVE);
+}
+
+static const tcps_transition *row(const trace_side *s, tcps_event ev)
+{
+	pthread_once(&rows_once, rows_init);
+	if (s->state >= TCPS_NSTATES || (unsigned)ev >= TCPS_NEVENTS)
+		return NULL;
+	return rows[s->state][ev][s->active];
 }
 
 static bool apply(trace_side *s, tcps_event ev, shadow_out *o, int idx)
 {
-	const tcps_transition *t = tcps_transition_find(state(s), ev, origin(s));
+	const tcps_transition *t = row(s, ev);
 	if (!t)
 		return false;
 	push(s, t->to);
@@ -58,7 +78,7 @@ static void revert(trace_side *s, shadow_out *o, int idx)
 
 static bool fin_acked_by(const trace_side *fin_side, uint32_t ack)
 {
-	return (fin_side->flags & SIDE_FIN_SENT) && seq_geq(ack, fin_side->nxt);
+	return ((fin_side->flags & SIDE_FIN_SENT) != 0) & seq_geq(ack, fin_side->nxt);
 }
 
 void shadow_start(trace_conn *c, const trace_pkt *p)
@@ -174,8 +194,8 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, shadow_out 
 		}
 	}
 	if (f & TCPS_ACK) {
-		if (!(s->flags & SIDE_ACK_SENT) || seq_gt(seg->ack, s->ack))
-			s->ack = seg->ack;
+		bool newer = !(s->flags & SIDE_ACK_SENT) | seq_gt(seg->ack, s->ack);
+		s->ack = newer ? seg->ack : s->ack;
 		s->flags |= SIDE_ACK_SENT;
 	}
 	if ((f & TCPS_FIN) && !(s->flags & SIDE_FIN_SENT)) {
@@ -247,7 +267,7 @@ static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t 
 	tcps_state before = state(r);
 	uint8_t nbefore = r->nstates, kind = TENT_NONE;
 	uint32_t on = 0;
-	bool acks_syn = (f & TCPS_ACK) && (r->flags & SIDE_SYN_SENT) && seg->ack == r->isn + 1;
+	bool acks_syn = ((f & TCPS_ACK) != 0) & ((r->flags & SIDE_SYN_SENT) != 0) & (seg->ack == r->isn + 1);
 	if ((f & TCPS_SYN) && !(f & TCPS_ACK)) {
 		if (!control_again && apply(r, TCPS_EV_RCV_SYN, o, to))
 			kind = TENT_RCV_SYN, on = seg->seq;
@@ -280,29 +300,12 @@ static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t 
 	}
 }
 
-void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *o)
+/* Sequence bookkeeping: SND.MAX, new payload bytes, gaps; the window. */
+static inline void bookkeeping(trace_conn *c, int from, const trace_pkt *p, uint32_t nxt_before,
+			       bool known)
 {
 	const tcps_segment *seg = &p->seg;
-	trace_side *s = &c->side[from], *r = &c->side[!from];
-	uint32_t seglen = tcps_seg_len(seg);
-	uint32_t nxt_before = s->nxt;
-	bool known = s->flags & SIDE_SYN_SENT;
-
-	/* The same SYN or FIN again while the receiver has not acknowledged
-	 * it: the first copy never arrived, and neither may this one. */
-	bool control_again = false;
-	bool same_kind = (seg->flags & TCPS_FIN) || !(seg->flags & TCPS_ACK) || s->synack_sent;
-	if (known && same_kind && (seg->flags & (TCPS_SYN | TCPS_FIN)) && seq_lt(seg->seq + seg->len, s->nxt)) {
-		control_again = true;
-		uint32_t at = (seg->flags & TCPS_SYN) ? seg->seq : seg->seq + seg->len;
-		if ((r->tent == TENT_RCV_SYN || r->tent == TENT_RCV_FIN) && r->tent_seq == at)
-			revert(r, o, !from);
-	}
-
-	sender(c, from, seg, o);
-	receiver(c, from, seg, nxt_before, control_again, o);
-
-	/* Sequence bookkeeping: SND.MAX, new payload bytes, gaps. */
+	trace_side *s = &c->side[from];
 	if (s->flags & SIDE_SYN_SENT) {
 		uint32_t d0 = seg->seq + ((seg->flags & TCPS_SYN) ? 1 : 0), d1 = d0 + seg->len;
 		if (!known)
@@ -315,18 +318,82 @@ void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *o)
 			c->gap_lo = nxt_before;
 			c->gap_at = (uint16_t)((p->ts - c->first_ts) / 100000);
 		}
-		uint32_t end = seg->seq + seglen;
+		uint32_t end = seg->seq + tcps_seg_len(seg);
 		if (!known || seq_gt(end, s->nxt))
 			s->nxt = end;
 	}
-	if (seg->len)
-		s->flags |= SIDE_DATA_SENT;
+	/* Flags set without branches: payload or not, a zero window or not,
+	 * change from one segment to the next. */
+	uint8_t zero = seg->wnd == 0 && !(seg->flags & (TCPS_SYN | TCPS_RST));
+	s->flags = (uint8_t)((s->flags & ~SIDE_ZERO_WND) | (seg->len ? SIDE_DATA_SENT : 0) |
+			     (zero ? SIDE_ZERO_WND : 0));
 	s->wnd = seg->wnd;
-	if (seg->wnd == 0 && !(seg->flags & (TCPS_SYN | TCPS_RST)))
-		s->flags |= SIDE_ZERO_WND;
-	else
-		s->flags &= (uint8_t)~SIDE_ZERO_WND;
 	s->packets++;
+}
+
+/* The commonest segment by far: an ACK, with or without payload, no
+ * SYN, FIN or RST, between two sides both ESTABLISHED, the sender's
+ * sequence numbers known and the receiver not closing. */
+static inline bool fast_ok(const trace_conn *c, int from, const trace_pkt *p)
+{
+	const trace_side *s = &c->side[from], *r = &c->side[!from];
+	return (p->seg.flags & (TCPS_SYN | TCPS_FIN | TCPS_RST | TCPS_ACK)) == TCPS_ACK &&
+	       s->state == TCPS_ESTABLISHED && r->state == TCPS_ESTABLISHED &&
+	       (s->flags & SIDE_SYN_SENT) && !(r->flags & SIDE_FIN_SENT);
+}
+
+/* For it, sender() and receiver() would change no state (no row
+ * applies: each of their branches needs a SYN, FIN or RST, a side in
+ * SYN_SENT or SYN_RCVD, or the receiver's FIN); what is left is the
+ * sender's ACK, the end of a tentative receipt it confirms, and the
+ * bookkeeping. */
+static inline void segment_established(trace_conn *c, int from, const trace_pkt *p)
+{
+	const tcps_segment *seg = &p->seg;
+	trace_side *s = &c->side[from];
+	if (s->tent && (s->tent == TENT_RCV_ACK || seq_gt(seg->ack, s->tent_seq)))
+		s->tent = TENT_NONE;
+	/* As sender() has it, without branches (whether the ACK moves on
+	 * is hard to predict). */
+	bool newer = !(s->flags & SIDE_ACK_SENT) | seq_gt(seg->ack, s->ack);
+	s->ack = newer ? seg->ack : s->ack;
+	s->flags |= SIDE_ACK_SENT;
+	bookkeeping(c, from, p, s->nxt, true);
+}
+
+/* Every other segment.  Out of line, so that the common case above does
+ * not pay for this one's registers and stack. */
+static __attribute__((noinline)) void segment_any(trace_conn *c, int from, const trace_pkt *p,
+						  shadow_out *o)
+{
+	const tcps_segment *seg = &p->seg;
+	trace_side *s = &c->side[from], *r = &c->side[!from];
+	uint32_t nxt_before = s->nxt;
+	bool known = s->flags & SIDE_SYN_SENT;
+
+	/* The same SYN or FIN again while the receiver has not acknowledged
+	 * it: the first copy never arrived, and neither may this one. */
+	bool control_again = false;
+	bool same_kind = ((seg->flags & TCPS_FIN) != 0) | !(seg->flags & TCPS_ACK) | s->synack_sent;
+	if (known && same_kind && (seg->flags & (TCPS_SYN | TCPS_FIN)) && seq_lt(seg->seq + seg->len, s->nxt)) {
+		control_again = true;
+		uint32_t at = (seg->flags & TCPS_SYN) ? seg->seq : seg->seq + seg->len;
+		if ((r->tent == TENT_RCV_SYN || r->tent == TENT_RCV_FIN) && r->tent_seq == at)
+			revert(r, o, !from);
+	}
+
+	sender(c, from, seg, o);
+	receiver(c, from, seg, nxt_before, control_again, o);
+
+	bookkeeping(c, from, p, nxt_before, known);
+}
+
+void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *o)
+{
+	if (fast_ok(c, from, p))
+		segment_established(c, from, p);
+	else
+		segment_any(c, from, p, o);
 }
 
 bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl)
@@ -357,15 +424,6 @@ bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p)
 	 * peer's incarnation is over (the roles are swapping). */
 	tcps_state st = state(s->flags & SIDE_SYN_SENT ? s : peer);
 	return st == TCPS_CLOSED || st == TCPS_TIME_WAIT;
-}
-
-bool shadow_over(const trace_conn *c)
-{
-	for (int i = 0; i < 2; i++)
-		if (c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN &&
-		    c->side[i].state != TCPS_TIME_WAIT)
-			return false;
-	return true;
 }
 
 unsigned shadow_states(const trace_side *s, tcps_state out[16])

@@ -23,6 +23,7 @@ typedef struct shadow_out {
 void shadow_start(trace_conn *c, const trace_pkt *p);
 /* One segment from side `from`. */
 void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *out);
+
 /* TIME_WAIT ends 2*MSL after the connection's last packet. */
 bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl);
 /* Whether a SYN from `from` starts a new connection on this 4-tuple. */
@@ -30,7 +31,14 @@ bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p)
 /* The connection is over: both sides CLOSED (a refused attempt: CLOSED
  * and LISTEN), or its close complete with a side left in TIME_WAIT, where
  * nothing but 2*MSL running out can happen any more. */
-bool shadow_over(const trace_conn *c);
+static inline bool shadow_over(const trace_conn *c)
+{
+	for (int i = 0; i < 2; i++)
+		if (c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN &&
+		    c->side[i].state != TCPS_TIME_WAIT)
+			return false;
+	return true;
+}
 /* The side's states, oldest first; returns how many. */
 unsigned shadow_states(const trace_side *s, tcps_state out[16]);
 

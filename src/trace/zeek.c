@@ -92,9 +92,28 @@ static int32_t seq_diff(uint32_t a, uint32_t b)
 
 /* ---- letters ---- */
 
+/* strlen(h->letters), without a library call for a dozen bytes: the
+ * first zero byte of letters[0..8), else of letters[6..14), found with
+ * the usual bit trick (the lowest flagged byte is always a true zero). */
+static size_t letters_len(const zeek_hist *h)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t w, z;
+	memcpy(&w, h->letters, 8);
+	if ((z = (w - ones) & ~w & highs))
+		return (size_t)__builtin_ctzll(z) / 8;
+	memcpy(&w, h->letters + sizeof h->letters - 8, 8);
+	z = (w - ones) & ~w & highs;
+	return sizeof h->letters - 8 + (size_t)__builtin_ctzll(z) / 8;
+#else
+	return strlen(h->letters);
+#endif
+}
+
 static void add_letter(zeek_hist *h, char c)
 {
-	size_t n = strlen(h->letters);
+	size_t n = letters_len(h);
 	/* A history longer than the buffer loses its tail: rare, and the
 	 * beginning says more about how the connection went. */
 	if (n + 1 < sizeof h->letters) {
@@ -236,7 +255,7 @@ static void settle_syn_ack_first(zeek_hist *h, const tcps_segment *s)
 		h->end[1].state = ZS_ESTABLISHED;
 		h->end[1].prev = ZS_INACTIVE;
 	}
-	size_t n = strlen(h->letters);
+	size_t n = letters_len(h);
 	if (n + 1 >= sizeof h->letters)
 		n = sizeof h->letters - 2;
 	for (size_t i = 0; i < n; i++) {
@@ -462,10 +481,49 @@ static void delivered(zeek_end *e, const tcps_segment *s)
 	e->deliv = seq_diff(data_end(e), to) > 0 ? data_end(e) : to;
 }
 
+/* The commonest segment: an ACK, with or without payload, no SYN, FIN or
+ * RST, once both endpoints are ESTABLISHED in Zeek's terms.  What
+ * zeek_observe() does then, without the steps that cannot apply (the
+ * first packet, a flip, the partial flag, a new start of the sequence
+ * numbers, a state change). */
+static bool fast_path(zeek_hist *h, bool from_client, const tcps_segment *s, bool zero_window)
+{
+	if ((h->flags & (ZF_STARTED | ZF_SYN_ACK_FIRST)) != ZF_STARTED ||
+	    (s->flags & (TCPS_SYN | TCPS_FIN | TCPS_RST | TCPS_ACK)) != TCPS_ACK)
+		return false;
+	int role = from_client == !(h->flags & ZF_SERVER_ORIG) ? 0 : 1;
+	zeek_end *e = &h->end[role];
+	if (e->state != ZS_ESTABLISHED || h->end[!role].state != ZS_ESTABLISHED)
+		return false;
+	if (s->len)
+		once(h, role, SEEN_DATA, 'D');
+	else
+		once(h, role, SEEN_ACK, 'A');
+	if (zero_window)
+		count_event(h, role, CNT_ZERO_WIN, 'W');
+	advance(h, role, s, s->seq + s->len);
+	if (s->len)
+		h->flags |= role == 0 ? ZF_DATA_ORIG : ZF_DATA_RESP;
+	acked(h, !role, s->ack);
+	if (s->len)
+		delivered(e, s);
+	return true;
+}
+
+static __attribute__((noinline)) void observe_any(zeek_hist *h, bool from_client,
+						  const tcps_segment *s, bool zero_window);
+
 void zeek_observe(zeek_hist *h, bool from_client, const tcps_segment *s, bool rexmit,
 		  bool zero_window)
 {
 	(void)rexmit; /* Zeek's own rule decides, in advance() */
+	if (!fast_path(h, from_client, s, zero_window))
+		observe_any(h, from_client, s, zero_window);
+}
+
+/* Every other segment, out of line (see shadow.c's segment_any). */
+static void observe_any(zeek_hist *h, bool from_client, const tcps_segment *s, bool zero_window)
+{
 	if (!(h->flags & ZF_STARTED))
 		start(h, from_client, s);
 	else if (h->flags & ZF_SYN_ACK_FIRST)
