@@ -214,7 +214,7 @@ typedef struct tw_set {
 	uint32_t count[TW_WAYS]; /* 0: the way is empty */
 } tw_set;
 
-#define TW_MAX_SETS (1u << 13) /* 32768 pairs, 2.6 MB at most */
+#define TW_MAX_SETS (1u << 11) /* 8192 pairs, 0.7 MB at most: heavy hitters need few */
 
 struct diag_tw {
 	tw_set *sets;          /* nsets */
