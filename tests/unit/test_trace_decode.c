@@ -16,52 +16,10 @@
 #include <cmocka.h>
 
 #include "support.h"
+#include "frame.h"
 #include "trace/decode.h"
 
 /* ---- Building frames ---- */
-
-typedef struct frame {
-	uint8_t b[2048];
-	size_t n;
-} frame;
-
-static void put(frame *f, const void *p, size_t n)
-{
-	assert_true(f->n + n <= sizeof f->b);
-	if (n)
-		memcpy(f->b + f->n, p, n);
-	f->n += n;
-}
-
-static void put8(frame *f, uint8_t v)
-{
-	put(f, &v, 1);
-}
-
-static void put16(frame *f, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-	put(f, b, 2);
-}
-
-static void put32(frame *f, uint32_t v)
-{
-	put16(f, (uint16_t)(v >> 16));
-	put16(f, (uint16_t)v);
-}
-
-static void put32le(frame *f, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-	put(f, b, 4);
-}
-
-static void put_zeros(frame *f, size_t n)
-{
-	assert_true(f->n + n <= sizeof f->b);
-	memset(f->b + f->n, 0, n);
-	f->n += n;
-}
 
 static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
