@@ -111,7 +111,7 @@ static void say_fin_wait_2(const sdiag_ctx *r, const sdiag_group *g, sdiag *d)
 		 "and the peer never closes its side",
 		 (unsigned long long)g->count, g->count == 1 ? "" : "s", d->endpoint, g->oldest);
 	d->hint = "the peer application does not close() after reading end-of-stream (its side is in "
-		  "CLOSE_WAIT: sdiag_ctx tcpstate sockets there); orphaned ones go after net.ipv4.tcp_fin_timeout";
+		  "CLOSE_WAIT: run tcpstate sockets there); orphaned ones go after net.ipv4.tcp_fin_timeout";
 }
 
 static void say_last_ack(const sdiag_ctx *r, const sdiag_group *g, sdiag *d)

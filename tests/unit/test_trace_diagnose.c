@@ -30,6 +30,22 @@ static void exchange(tc_capture *cap)
 	tc_pkt(cap, S, PS | A, 4001, 1500, 499, 506, 1);
 }
 
+/* n short connections from different client ports to the server, each
+ * closed by the client first: n TIME_WAITs at the client. */
+static void short_connections(tc_capture *cap, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		cap->cport = (uint16_t)(40000 + i);
+		uint32_t c = 1000 + i * 100000, s = 7000 + i * 100000;
+		tc_pkt(cap, C, SY, c, 0, 0, 64240, 1);
+		tc_pkt(cap, S, SY | A, s, c + 1, 0, 65160, 0);
+		tc_pkt(cap, C, A, c + 1, s + 1, 0, 502, 0);
+		tc_pkt(cap, C, FI | A, c + 1, s + 1, 0, 502, 0);
+		tc_pkt(cap, S, FI | A, s + 1, c + 2, 0, 506, 0);
+		tc_pkt(cap, C, A, c + 2, s + 2, 0, 502, 0);
+	}
+}
+
 static void assert_no_diagnosis(const tc_capture *cap)
 {
 	if (cap->ndiag)
@@ -124,16 +140,7 @@ static void test_time_wait_accumulation_names_remote(void **state)
 	(void)state;
 	tc_capture cap;
 	tc_open(&cap, 4, NULL);
-	for (unsigned i = 0; i < 150; i++) {
-		cap.cport = (uint16_t)(40000 + i);
-		uint32_t c = 1000 + i * 100000, s = 7000 + i * 100000;
-		tc_pkt(&cap, C, SY, c, 0, 0, 64240, 1);
-		tc_pkt(&cap, S, SY | A, s, c + 1, 0, 65160, 0);
-		tc_pkt(&cap, C, A, c + 1, s + 1, 0, 502, 0);
-		tc_pkt(&cap, C, FI | A, c + 1, s + 1, 0, 502, 0);
-		tc_pkt(&cap, S, FI | A, s + 1, c + 2, 0, 506, 0);
-		tc_pkt(&cap, C, A, c + 2, s + 2, 0, 502, 0);
-	}
+	short_connections(&cap, 150);
 	tc_close(&cap);
 	assert_int_equal(tc_count(&cap, TRACE_D_TIME_WAIT_ACCUMULATION), 1);
 	const trace_diag *d = &cap.diag[cap.ndiag - 1];
@@ -213,16 +220,7 @@ static void test_no_diagnosis_few_time_waits(void **state)
 	(void)state;
 	tc_capture cap;
 	tc_open(&cap, 4, NULL);
-	for (unsigned i = 0; i < 5; i++) {
-		cap.cport = (uint16_t)(40000 + i);
-		uint32_t c = 1000 + i * 100000, s = 7000 + i * 100000;
-		tc_pkt(&cap, C, SY, c, 0, 0, 64240, 1);
-		tc_pkt(&cap, S, SY | A, s, c + 1, 0, 65160, 0);
-		tc_pkt(&cap, C, A, c + 1, s + 1, 0, 502, 0);
-		tc_pkt(&cap, C, FI | A, c + 1, s + 1, 0, 502, 0);
-		tc_pkt(&cap, S, FI | A, s + 1, c + 2, 0, 506, 0);
-		tc_pkt(&cap, C, A, c + 2, s + 2, 0, 502, 0);
-	}
+	short_connections(&cap, 5);
 	tc_close(&cap);
 	assert_no_diagnosis(&cap);
 }
