@@ -10,10 +10,11 @@
 # at the end.  Figures:
 #
 #   bulk        one direction, BULK_MB (default 1024) of zeros from a file:
-#               tcpstate nc -> a kernel sink over TUN; a kernel sender ->
-#               the same sink over veth (GSO on, the kernel's default), and
-#               over veth without GSO (gso_max_size 1500: one segment per
-#               skb, as on the TUN path); and kernel -> tcpstate nc over
+#               tcpstate nc -> a kernel sink over TUN (GSO trains, the
+#               default); a kernel sender -> the same sink over veth (GSO
+#               on, the kernel's default); both again without GSO (nc
+#               --no-gso: one segment per TUN write; veth gso_max_size
+#               1500: one segment per skb); and kernel -> tcpstate nc over
 #               TUN.  The sink times first byte to end of stream (the last
 #               kind: nc's whole run).  The median of BENCH_RUNS (default 5)
 #               runs, the kinds alternating.  Ratio tcpstate /
@@ -404,10 +405,12 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 echo "bench_net: $mb MB bulk, $nconn connections; $(nproc) CPUs, $(uname -r)"
 
 # --- bulk -----------------------------------------------------------------
-runs_tun='' runs_veth='' runs_veth1='' runs_in=''
+runs_tun='' runs_tun1='' runs_veth='' runs_veth1='' runs_in=''
 for _ in $(seq "$runs"); do
 	out=$(sink_run "$T" 5001 -- ip netns exec "$T" "$bin" nc -w 5 198.18.0.1 5001 <"$file")
 	runs_tun+="$(gbit $out) "
+	out=$(sink_run "$T" 5001 -- ip netns exec "$T" "$bin" nc --no-gso -w 5 198.18.0.1 5001 <"$file")
+	runs_tun1+="$(gbit $out) "
 	out=$(sink_run "$V2" 5001 -- ip netns exec "$V1" "$nb" send 10.201.0.2 5001 "$file")
 	runs_veth+="$(gbit $out) "
 	out=$(sink_run "$V4" 5001 -- ip netns exec "$V3" "$nb" send 10.202.0.2 5001 "$file")
@@ -425,14 +428,17 @@ for _ in $(seq "$runs"); do
 	runs_in+="$(gbit "$bytes" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')") "
 done
 tun=$(echo "$runs_tun" | tr ' ' '\n' | grep . | median)
+tun1=$(echo "$runs_tun1" | tr ' ' '\n' | grep . | median)
 veth=$(echo "$runs_veth" | tr ' ' '\n' | grep . | median)
 veth1=$(echo "$runs_veth1" | tr ' ' '\n' | grep . | median)
 tin=$(echo "$runs_in" | tr ' ' '\n' | grep . | median)
 ratio=$(awk -v a="$tun" -v b="$veth" 'BEGIN { printf "%.2f", a / b }')
-ratio1=$(awk -v a="$tun" -v b="$veth1" 'BEGIN { printf "%.2f", a / b }')
+ratio1=$(awk -v a="$tun1" -v b="$veth1" 'BEGIN { printf "%.2f", a / b }')
+gain=$(awk -v a="$tun" -v b="$tun1" 'BEGIN { printf "%.2f", a / b }')
 echo "bulk   tcpstate -> kernel over TUN       $tun Gbit/s   (runs: $runs_tun)"
 echo "bulk   kernel -> kernel over veth        $veth Gbit/s   (runs: $runs_veth)   ratio tcpstate/kernel $ratio"
-echo "bulk   kernel -> kernel, veth, GSO off   $veth1 Gbit/s   (runs: $runs_veth1)   ratio tcpstate/kernel $ratio1"
+echo "bulk   tcpstate -> kernel, TUN, --no-gso $tun1 Gbit/s   (runs: $runs_tun1)   GSO trains gain ${gain}x"
+echo "bulk   kernel -> kernel, veth, GSO off   $veth1 Gbit/s   (runs: $runs_veth1)   ratio tcpstate/kernel, both without GSO $ratio1"
 echo "bulk   kernel -> tcpstate over TUN       $tin Gbit/s   (runs: $runs_in; nc's whole run)"
 
 # --- connections per second ----------------------------------------------------
@@ -524,7 +530,7 @@ echo
 echo "| figure | tcpstate (TUN) | kernel (veth) | ratio |"
 echo "|---|---|---|---|"
 echo "| bulk, one direction, Gbit/s | $tun | $veth (GSO on) | $ratio |"
-echo "| bulk, Gbit/s, veth without GSO | $tun | $veth1 | $ratio1 |"
+echo "| bulk, Gbit/s, both without GSO (nc --no-gso; veth gso_max_size 1500) | $tun1 | $veth1 | $ratio1 |"
 echo "| bulk into tcpstate (kernel sends), Gbit/s | $tin | | |"
 echo "| connections per second (connect, 100 B each way, close) | $cps_tun | $cps_veth | $cratio |"
 echo "| connections per second, kernel over loopback | $cps_tun | $cps_lo | $cratio_lo |"

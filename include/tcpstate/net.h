@@ -91,6 +91,14 @@ typedef struct tcpn_config {
 	tcps_config tcp;       /* every connection's engine configuration; the
 				* stack fills isn_key from getrandom() and caps
 				* mss to the MTU */
+	bool no_gso;           /* one segment per packet written, as on the wire
+				* (default false: on a device tcpstate opens,
+				* back-to-back segments go to the kernel as one
+				* GSO packet through IFF_VNET_HDR, and a capture
+				* on the device shows those trains) */
+	bool fd_vnet_hdr;      /* with fd: its packets start with a struct
+				* virtio_net_hdr (a TUN fd opened with
+				* IFF_VNET_HDR, no offloads set): GSO as above */
 	uint64_t (*clock)(void *user); /* time for user calls (default tcpn_now) */
 	tcpn_state_cb *on_state;
 	void *user;
@@ -99,6 +107,8 @@ typedef struct tcpn_config {
 /* Counters.  Everything dropped is counted under one reason. */
 typedef struct tcpn_stats {
 	uint64_t packets_in, packets_out;
+	uint64_t segments_out;  /* TCP segments in those packets (a GSO train
+				 * counts each segment it carries) */
 	uint64_t bad_ip;        /* malformed IPv4/IPv6 header or extension chain */
 	uint64_t bad_ip_csum;   /* IPv4 header checksum */
 	uint64_t fragments;     /* fragments received: dropped (we send none) */

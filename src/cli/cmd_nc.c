@@ -1,4 +1,4 @@
-/* tcpstate nc [-l] [-v] [-w SECS] [--tun NAME] [--addr ADDR/PREFIX] [--peer ADDR] HOST PORT
+/* tcpstate nc [-l] [-v] [-w SECS] [--tun NAME] [--addr ADDR/PREFIX] [--peer ADDR] [--no-gso] HOST PORT
  * tcpstate nc -l [-v] [...] PORT
  *
  * netcat over tcpstate's own TCP: a TUN device whose other end is the
@@ -35,6 +35,9 @@ static void usage(FILE *out)
 	      "  --peer ADDR        the kernel's address on the link\n"
 	      "                     (default 198.18.0.1 and 2001:2::1; once per family)\n"
 	      "  --mtu N            the device's MTU (default 1500)\n"
+	      "  --no-gso           write one segment per packet; by default back-to-back\n"
+	      "                     segments go to the kernel as one GSO packet (a capture\n"
+	      "                     on the device shows them as one)\n"
 	      "  -h, --help         this help\n\n"
 	      "Needs CAP_NET_ADMIN (root) to create and configure the device; works inside\n"
 	      "`ip netns exec NS`.  Exit status: 0 when the connection ends cleanly, 1 on a\n"
@@ -165,6 +168,8 @@ static int parse(nc_opts *o, int argc, char **argv)
 			if (!parse_uint(v, 65535, &n))
 				return bad("--mtu wants a number, got '%s'", v);
 			o->cfg.mtu = (uint32_t)n;
+		} else if (!strcmp(a, "--no-gso")) {
+			o->cfg.no_gso = true;
 		} else if (a[0] == '-' && a[1] == '-') {
 			return bad("unknown or incomplete option '%s'", a);
 		} else if (a[0] == '-' && a[1]) {

@@ -11,9 +11,13 @@
 #include "net/ip.h"
 
 /* Room in front of a segment's payload for the TCP header (options
- * included) and the IP header, so that the engine's one copy of the
- * payload is the only copy: headers are written in place before it. */
-#define TCPN_HEADROOM (TCPN_IPV6_HLEN + TCPS_HEADER_MAX + 4)
+ * included), the IP header and the virtio_net_hdr, so that the engine's
+ * one copy of the payload is the only copy: headers are written in place
+ * before it. */
+#define TCPN_VNET_HLEN 10 /* sizeof(struct virtio_net_hdr) */
+#define TCPN_HEADROOM (TCPN_VNET_HLEN + TCPN_IPV6_HLEN + TCPS_HEADER_MAX + 2)
+/* A GSO train's payload at most: the IP length fields are 16 bits. */
+#define TCPN_TRAIN_MAX (65535 - TCPN_IPV6_HLEN - TCPS_HEADER_MAX)
 /* Packets read per wakeup: enough to batch, few enough that timers and
  * user calls are not starved by a flood. */
 #define TCPN_RX_BATCH 64
@@ -76,6 +80,7 @@ struct tcpn_stack {
 	uint32_t nfree;
 	uint32_t port_seed;      /* where the ephemeral port search starts */
 	uint16_t ip_id;
+	bool vnet;               /* the device takes and gives virtio_net_hdr */
 	uint8_t *rx;             /* one received packet (mtu bytes) */
 	uint8_t *tx;             /* headroom + one packet */
 	size_t rx_cap, tx_cap;
@@ -100,6 +105,8 @@ const tcps_config *tcpn_tcp_config(const tcpn_stack *st, int family);
 /* Sends seg (its payload, if any, already at tx + TCPN_HEADROOM) inside
  * an IP packet for tuple t. */
 void tcpn_output_segment(tcpn_stack *st, const tcps_tuple *t, const tcps_segment *seg);
+/* Sends everything s's engine has to send now. */
+void tcpn_output_conn(tcpn_sock *s, uint64_t now);
 /* Builds and sends an ICMP/ICMPv6 message body already placed at
  * tx + TCPN_HEADROOM (len bytes) from src to dst. */
 void tcpn_output_icmp(tcpn_stack *st, uint8_t family, const uint8_t *src, const uint8_t *dst, size_t len);
@@ -123,8 +130,8 @@ void tcpn_icmp_input(tcpn_stack *st, const tcpn_ip *ip, uint64_t now);
 
 /* ---- tun.c, rtnl.c ---- */
 /* Creates or attaches to the TUN device `name` (in: wanted name, may be
- * empty; out: the name given); nonblocking.  fd, or -errno with err set. */
-int tcpn_tun_open(char name[IF_NAMESIZE], char *err, size_t errlen);
+ * empty; out: the name given), with virtio_net_hdr when vnet; nonblocking.  fd, or -errno with err set. */
+int tcpn_tun_open(char name[IF_NAMESIZE], bool vnet, char *err, size_t errlen);
 /* Sets MTU and up, then adds the kernel side's addresses.  0 or -errno
  * with err set. */
 int tcpn_rtnl_setup(const char *ifname, const tcpn_config *cfg, bool *v6_ok, char *err, size_t errlen);

@@ -83,11 +83,7 @@ bool tcpn_sock_settle(tcpn_sock *s, uint64_t now)
 	if (!needed(s))
 		while (tcps_recv(c, st->scratch, sizeof st->scratch, now) > 0)
 			;
-	tcps_segment seg;
-	uint8_t *payload = st->tx + TCPN_HEADROOM;
-	size_t cap = st->tx_cap - TCPN_HEADROOM;
-	for (int i = 0; i < TCPN_TX_BURST && tcps_output(c, &seg, payload, cap, now) > 0; i++)
-		tcpn_output_segment(st, &s->tuple, &seg);
+	tcpn_output_conn(s, now);
 	if (s->parent)
 		tcpn_listener_child(s);
 

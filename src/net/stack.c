@@ -100,7 +100,7 @@ static int open_device(tcpn_stack *st, char *err, size_t errlen)
 		return 0;
 	}
 	snprintf(st->ifname, sizeof st->ifname, "%s", st->cfg.tun_name ? st->cfg.tun_name : "");
-	int fd = tcpn_tun_open(st->ifname, err, errlen);
+	int fd = tcpn_tun_open(st->ifname, st->vnet, err, errlen);
 	if (fd < 0)
 		return fd;
 	st->fd = fd;
@@ -145,8 +145,10 @@ tcpn_stack *tcpn_stack_new(const tcpn_config *cfg, char *err, size_t errlen)
 	}
 	tcp_configs(st, keys);
 	memcpy(st->cookie_key, keys + 32, 16);
-	st->rx_cap = 65535; /* a TUN read cuts a packet to the buffer: take any */
-	st->tx_cap = TCPN_HEADROOM + st->cfg.mtu;
+	/* A TUN read cuts a packet to the buffer: take any. */
+	st->rx_cap = TCPN_VNET_HLEN + 65535;
+	st->vnet = cfg->fd >= 0 ? cfg->fd_vnet_hdr : !cfg->no_gso;
+	st->tx_cap = TCPN_HEADROOM + (st->vnet ? TCPN_TRAIN_MAX : st->cfg.mtu);
 	st->rx = malloc(st->rx_cap);
 	st->tx = malloc(st->tx_cap);
 	r = TCPS_ERR_NOMEM;
@@ -264,7 +266,11 @@ void tcpn_stack_process(tcpn_stack *st, uint64_t now)
 		ssize_t n = read(st->fd, st->rx, st->rx_cap);
 		if (n <= 0)
 			break; /* EAGAIN: drained */
-		tcpn_input(st, st->rx, (size_t)n, now);
+		/* No offloads were asked for (TUNSETOFFLOAD), so the kernel's
+		 * virtio_net_hdr says nothing: whole packets, checksums done. */
+		size_t skip = st->vnet ? TCPN_VNET_HLEN : 0;
+		if ((size_t)n > skip)
+			tcpn_input(st, st->rx + skip, (size_t)n - skip, now);
 	}
 	run_timers(st, now);
 }

@@ -1,5 +1,8 @@
 /* The TUN device: layer-3 packets, one per read and write, no packet
- * information header (IFF_NO_PI), so a read gives the IP header first. */
+ * information header (IFF_NO_PI).  With vnet, every packet is preceded by
+ * a virtio_net_hdr (IFF_VNET_HDR): on a write it lets tcpstate hand the
+ * kernel a train of back-to-back segments as one GSO packet and leave
+ * the TCP checksum to it; the kernel's reads carry one too. */
 #include "net/net_int.h"
 
 #include <errno.h>
@@ -10,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-int tcpn_tun_open(char name[IF_NAMESIZE], char *err, size_t errlen)
+int tcpn_tun_open(char name[IF_NAMESIZE], bool vnet, char *err, size_t errlen)
 {
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -20,7 +23,7 @@ int tcpn_tun_open(char name[IF_NAMESIZE], char *err, size_t errlen)
 	}
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = (short)(IFF_TUN | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0));
 	/* An existing persistent device of this name is attached to rather
 	 * than created (the kernel decides; it needs the same privilege). */
 	memcpy(ifr.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));

@@ -2,12 +2,15 @@
 """Reads a capture taken on the TUN device (pcap, raw IP link type) and
 checks what tests/net needs (standard library only).
 
-    pcap_tcp.py pmtu PCAP --ours ADDR --mtu MTU
-        The path MTU drop: an ICMP "fragmentation needed" (IPv4) or
-        "packet too big" (IPv6) naming MTU reached ADDR (tcpstate); before
-        it tcpstate sent full-sized segments, and after it, past the
-        segments already written when the ICMP came (at most --slack), every
-        segment fits MTU.  Prints the figures; exit 1 if any check fails.
+    pcap_tcp.py pmtu PCAP --wire WIRE --ours ADDR --mtu MTU
+        The path MTU drop.  PCAP is taken on the TUN device: an ICMP
+        "fragmentation needed" (IPv4) or "packet too big" (IPv6) naming MTU
+        reached ADDR (tcpstate).  WIRE is taken where the router forwards
+        tcpstate's packets cut into segments (GSO trains written to the TUN
+        device are cut there): before the ICMP, tcpstate's segments were
+        full-sized for the old MTU; after it, at least --min-after segments
+        went through, every one within MTU, the largest using the new MSS
+        whole.  Prints the figures; exit 1 if any check fails.
 
     pcap_tcp.py sizes PCAP --ours ADDR
         The payload sizes ADDR sent, counted (for a look).
@@ -19,7 +22,7 @@ import sys
 
 
 def packets(path):
-    """(index, ip packet bytes) for each record."""
+    """(time, ip packet bytes) for each record."""
     with open(path, "rb") as f:
         head = f.read(24)
         if len(head) < 24:
@@ -35,17 +38,16 @@ def packets(path):
         skip = {101: 0, 12: 0, 228: 0, 229: 0, 113: 16, 276: 20, 1: 14}.get(linktype)
         if skip is None:
             raise SystemExit("%s: link type %d not handled" % (path, linktype))
-        i = 0
+        nano = magic in (0xA1B23C4D, 0x4D3CB2A1)
         for _ in range(1 << 26):  # bounded by the file
             rec = f.read(16)
             if len(rec) < 16:
                 return
-            incl = struct.unpack(endian + "IIII", rec)[2]
+            sec, frac, incl, _ = struct.unpack(endian + "IIII", rec)
             data = f.read(incl)
             if len(data) < incl:
                 return
-            yield i, data[skip:]
-            i += 1
+            yield sec + frac / (1e9 if nano else 1e6), data[skip:]
 
 
 def parse(pkt):
@@ -86,45 +88,43 @@ def icmp_mtu(ip):
 
 def cmd_pmtu(a):
     ours = ipaddress.ip_address(a.ours)
-    before, after, icmps = [], [], []
-    for i, pkt in packets(a.pcap):
+    icmps = []
+    for t, pkt in packets(a.pcap):
         ip = parse(pkt)
-        if not ip:
-            continue
-        m = icmp_mtu(ip)
+        m = icmp_mtu(ip) if ip else None
         if m is not None and ip["dst"] == ours:
-            icmps.append((i, m))
-            continue
-        if ip["src"] != ours:
-            continue
-        n = tcp_payload(ip)
-        if not n:
-            continue
-        (after if icmps else before).append((i, n, ip["tot"]))
+            icmps.append((t, m))
     fails = []
     if not icmps:
         fails.append("no ICMP fragmentation-needed / packet-too-big reached %s" % ours)
     elif icmps[0][1] != a.mtu:
         fails.append("the first ICMP names MTU %d, wanted %d" % (icmps[0][1], a.mtu))
-    big_before = max((n for _, n, _ in before), default=0)
+    when = icmps[0][0] if icmps else float("inf")
+    before, after = [], []
+    for t, pkt in packets(a.wire):
+        ip = parse(pkt)
+        if not ip or ip["src"] != ours:
+            continue
+        n = tcp_payload(ip)
+        if n:
+            (before if t < when else after).append((n, ip["tot"]))
+    big_before = max((n for n, _ in before), default=0)
     if big_before < a.mtu - 40:
         fails.append("before the ICMP tcpstate's largest segment was %d bytes of payload, not above %d" %
                      (big_before, a.mtu - 40))
-    # Segments written before tcpstate read the ICMP are still on their way
-    # to the device: skip up to --slack oversized ones right after it.
-    late = [k for k, (_, _, tot) in enumerate(after) if tot > a.mtu]
-    settled = after[late[-1] + 1:] if late else after
-    if late and late[-1] >= a.slack:
-        fails.append("%d packets over MTU %d after the ICMP, the last %d segments after it" %
-                     (len(late), a.mtu, late[-1] + 1))
-    if len(settled) < a.min_after:
-        fails.append("only %d segments after the ICMP (wanted %d)" % (len(settled), a.min_after))
-    big_after = max((n for _, n, _ in settled), default=0)
-    biggest_pkt = max((tot for _, _, tot in settled), default=0)
-    print("pmtu: ICMPs to tcpstate: %s; largest payload before %d, after %d (packets up to %d bytes, "
-          "MTU %d); %d segments before, %d after (%d oversized ones in flight)" %
-          (",".join(str(m) for _, m in icmps[:3]) or "none", big_before, big_after, biggest_pkt, a.mtu,
-           len(before), len(settled), len(late)))
+    over = sum(1 for _, tot in after if tot > a.mtu)
+    if over:
+        fails.append("%d packets over MTU %d forwarded after the ICMP" % (over, a.mtu))
+    if len(after) < a.min_after:
+        fails.append("only %d segments after the ICMP (wanted %d)" % (len(after), a.min_after))
+    big_after = max((n for n, _ in after), default=0)
+    # The new MSS less IP and TCP headers and the 12 bytes of timestamps.
+    want = a.mtu - (40 if ours.version == 4 else 60) - 12
+    if after and big_after != want:
+        fails.append("after the ICMP the largest segment had %d bytes of payload, not %d" % (big_after, want))
+    print("pmtu: ICMPs to tcpstate: %s; largest payload before %d, after %d (MTU %d); %d segments before, "
+          "%d after" % (",".join(str(m) for _, m in icmps[:3]) or "none", big_before, big_after, a.mtu,
+                        len(before), len(after)))
     for f in fails:
         print("pmtu: FAIL: " + f)
     return 1 if fails else 0
@@ -151,7 +151,7 @@ def main():
     p.add_argument("pcap")
     p.add_argument("--ours", required=True)
     p.add_argument("--mtu", type=int, required=True)
-    p.add_argument("--slack", type=int, default=128)
+    p.add_argument("--wire", required=True)
     p.add_argument("--min-after", type=int, default=1000)
     p.set_defaults(fn=cmd_pmtu)
     p = sub.add_parser("sizes")

@@ -18,12 +18,15 @@
 # Cases, each in namespaces of their own: v4-connect (tcpstate connects to
 # the peer), v4-listen (the peer connects to tcpstate nc -l), v6-connect.
 # Checked: both halves of the stream arrive (sizes and SHA-256 of the part
-# after the drop), nc exits 0, and a capture on the TUN device (tcpdump in
-# R, read by pcap_tcp.py) shows the ICMP reaching tcpstate with the new MTU,
-# full-sized segments before it (1448 bytes of payload over IPv4, 1428 over
-# IPv6, timestamps on) and, past the ones already written when it came,
-# none over the new MTU after it (948 / 1208 bytes of payload).  nc -v
-# prints only states, so the capture is how the MSS in use is seen.
+# after the drop), nc exits 0, and two captures in R (tcpdump, read by
+# pcap_tcp.py) show the rest.  On the TUN device: the ICMP reaching
+# tcpstate with the new MTU.  On R's side of the veth pair, where R cuts
+# tcpstate's GSO trains into segments (GSO off on that device, so the
+# capture sees them one by one): full-sized segments before the ICMP (1448
+# bytes of payload over IPv4, 1428 over IPv6, timestamps on) and, after
+# it, segments of the new MSS whole (948 / 1208 bytes of payload), none
+# over the new MTU.  nc -v prints only states, so the capture is how the
+# MSS in use is seen.
 #
 # Usage: test_pmtu.sh path/to/tcpstate   (exit 77: skipped, needs root)
 set -u
@@ -55,7 +58,7 @@ pmtu_case() { # NAME FAMILY ROLE
 	ip link add veth0 netns "$r" type veth peer name veth0 netns "$p" || tn_skip "cannot create a veth pair"
 	ip -n "$r" addr add "$r_addr/$pfx" dev veth0 nodad 2>/dev/null || ip -n "$r" addr add "$r_addr/$pfx" dev veth0
 	ip -n "$p" addr add "$peer_addr/$pfx" dev veth0 nodad 2>/dev/null || ip -n "$p" addr add "$peer_addr/$pfx" dev veth0
-	ip -n "$r" link set veth0 up
+	ip -n "$r" link set veth0 up gso_max_size 1500
 	ip -n "$p" link set veth0 up
 	if [ "$fam" = 6 ]; then
 		ip -n "$p" -6 route add 2001:2::/48 via "$r_addr" advmss 1440
@@ -65,14 +68,11 @@ pmtu_case() { # NAME FAMILY ROLE
 	# The TUN device ahead of nc, so that the capture starts first.
 	tn_tun "$r"
 	ip -n "$r" link set tcps0 up
-	ip netns exec "$r" tcpdump -U -n -s 128 -B 16384 -i tcps0 -w "$TN_WORK/$name.pcap" \
-		'tcp or icmp or icmp6' >"$TN_WORK/$name.tcpdump" 2>&1 &
-	local cap=$!
-	TN_PIDS+=("$cap")
-	tn_wait_file_grep "$TN_WORK/$name.tcpdump" 'listening on' 5 || {
-		tn_fail "$name: tcpdump did not start: $(cat "$TN_WORK/$name.tcpdump")"
-		return
-	}
+	local cap wire
+	pmtu_capture "$r" tcps0 "$name" 'tcp or icmp or icmp6' || return
+	cap=$TN_PID
+	pmtu_capture "$r" veth0 "$name.wire" "tcp and src host $ours" || return
+	wire=$TN_PID
 
 	local got1=$TN_WORK/$name.got1 lowered=$TN_WORK/$name.lowered nc peer rc
 	tn_feed "$TN_WORK/$name.fifo" "cat:$P1" "file:$lowered" "cat:$P2"
@@ -105,18 +105,35 @@ pmtu_case() { # NAME FAMILY ROLE
 	[ "$rc" = 0 ] || tn_fail "$name: the kernel peer exited $rc: $(tail -n 3 "$TN_WORK/$name.kernel.err")"
 	tn_check_recv "$name.kernel" "$N2" "$SHA2" || return
 	sleep 0.2
-	kill -INT "$cap" 2>/dev/null
-	tn_wait "$cap" 5
-	grep -Eq '^0 packets dropped by kernel' "$TN_WORK/$name.tcpdump" ||
-		tn_fail "$name: the capture is incomplete: $(tr '\n' ' ' <"$TN_WORK/$name.tcpdump")"
+	local c
+	for c in "$cap:$name" "$wire:$name.wire"; do
+		kill -INT "${c%%:*}" 2>/dev/null
+		tn_wait "${c%%:*}" 5
+		grep -Eq '^0 packets dropped by kernel' "$TN_WORK/${c#*:}.tcpdump" ||
+			tn_fail "$name: the capture is incomplete: $(tr '\n' ' ' <"$TN_WORK/${c#*:}.tcpdump")"
+	done
 	local report
-	report=$("$TN_PY" "$TN_LIB_DIR/pcap_tcp.py" pmtu "$TN_WORK/$name.pcap" --ours "$ours" --mtu "$mtu")
+	report=$("$TN_PY" "$TN_LIB_DIR/pcap_tcp.py" pmtu "$TN_WORK/$name.pcap" --wire "$TN_WORK/$name.wire.pcap" \
+		--ours "$ours" --mtu "$mtu")
 	rc=$?
 	if [ "$rc" = 0 ]; then
 		tn_ok "$name: $((N1 + N2)) bytes intact across the drop to MTU $mtu; ${report#pmtu: }"
 	else
 		tn_fail "$name: $report"
 	fi
+}
+
+# pmtu_capture NS DEV NAME FILTER: tcpdump on DEV into NAME.pcap, each
+# packet written as it comes (a capture stopped by SIGINT keeps them all);
+# TN_PID is its PID.
+pmtu_capture() {
+	ip netns exec "$1" tcpdump --immediate-mode -U -n -s 128 -B 16384 -i "$2" -w "$TN_WORK/$3.pcap" "$4" \
+		>"$TN_WORK/$3.tcpdump" 2>&1 &
+	TN_PID=$!
+	TN_PIDS+=("$TN_PID")
+	tn_wait_file_grep "$TN_WORK/$3.tcpdump" 'listening on' 5 && return 0
+	tn_fail "$3: tcpdump did not start: $(cat "$TN_WORK/$3.tcpdump")"
+	return 1
 }
 
 # tn_wait_file_grep FILE REGEX SECS
