@@ -98,7 +98,8 @@ typedef struct tcpn_config {
 				* on the device shows those trains) */
 	bool fd_vnet_hdr;      /* with fd: its packets start with a struct
 				* virtio_net_hdr (a TUN fd opened with
-				* IFF_VNET_HDR, no offloads set): GSO as above */
+				* IFF_VNET_HDR): GSO as above, and TCP offloads
+				* (TUNSETOFFLOAD TUN_F_CSUM, TSO4, TSO6) taken */
 	uint64_t (*clock)(void *user); /* time for user calls (default tcpn_now) */
 	tcpn_state_cb *on_state;
 	void *user;
@@ -107,6 +108,8 @@ typedef struct tcpn_config {
 /* Counters.  Everything dropped is counted under one reason. */
 typedef struct tcpn_stats {
 	uint64_t packets_in, packets_out;
+	uint64_t trains_in;     /* packets the kernel sent as GSO trains, taken
+				 * as the segments they stand for */
 	uint64_t segments_out;  /* TCP segments in those packets (a GSO train
 				 * counts each segment it carries) */
 	uint64_t bad_ip;        /* malformed IPv4/IPv6 header or extension chain */

@@ -151,6 +151,9 @@ static int parse(nc_opts *o, int argc, char **argv)
 	const char *pos[3];
 	int npos = 0;
 	tcpn_config_default(&o->cfg);
+	/* A bulk copier: the library's 64 KiB windows would cap a transfer
+	 * at 64 KiB a round trip (Linux autotunes up to megabytes). */
+	o->cfg.tcp.rcv_buf = o->cfg.tcp.snd_buf = 1u << 20;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		int r = 0;

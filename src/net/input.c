@@ -13,6 +13,33 @@ void tcpn_reply_rst(tcpn_stack *st, const tcps_tuple *t, const tcps_segment *in)
 	st->stats.rst_sent++;
 }
 
+/* A train the kernel wrote in one packet arrives as the segments it
+ * stands for, cut as the kernel's GSO would cut it (FIN and PSH on the
+ * last, CWR on the first): the engine's ACK clock and its estimate of
+ * the peer's segment size (every second full-sized segment is ACKed) see
+ * what the wire would have carried.  No copy: each piece points into the
+ * packet. */
+static void arrives(tcpn_stack *st, tcps_conn *c, const tcps_segment *seg, uint16_t gso_size, uint64_t now)
+{
+	if (!gso_size || seg->len <= gso_size) {
+		tcps_segment_arrives(c, seg, now);
+		return;
+	}
+	st->stats.trains_in++;
+	tcps_segment piece = *seg;
+	for (uint32_t off = 0; off < seg->len; off += piece.len) {
+		piece.seq = seg->seq + off;
+		piece.data = seg->data + off;
+		piece.len = seg->len - off < gso_size ? seg->len - off : gso_size;
+		piece.flags = seg->flags;
+		if (off + piece.len < seg->len)
+			piece.flags &= (uint8_t)~(TCPS_FIN | TCPS_PSH);
+		if (off)
+			piece.flags &= (uint8_t)~TCPS_CWR;
+		tcps_segment_arrives(c, &piece, now);
+	}
+}
+
 static void tcp_input(tcpn_stack *st, const tcpn_ip *ip, uint64_t now)
 {
 	if (!tcpn_l4_csum_ok(ip)) {
@@ -34,7 +61,7 @@ static void tcp_input(tcpn_stack *st, const tcpn_ip *ip, uint64_t now)
 
 	tcpn_sock *s = tcpn_table_find(&st->table, &t);
 	if (s) {
-		tcps_segment_arrives(s->conn, &seg, now);
+		arrives(st, s->conn, &seg, ip->gso_size, now);
 		tcpn_sock_settle(s, now);
 		return;
 	}
@@ -46,12 +73,14 @@ static void tcp_input(tcpn_stack *st, const tcpn_ip *ip, uint64_t now)
 	tcpn_reply_rst(st, &t, &seg);
 }
 
-void tcpn_input(tcpn_stack *st, const uint8_t *pkt, size_t len, uint64_t now)
+void tcpn_input(tcpn_stack *st, const uint8_t *pkt, size_t len, const tcpn_offload *off, uint64_t now)
 {
 	tcpn_ip ip;
 	st->stats.packets_in++;
 	switch (tcpn_ip_parse(pkt, len, &ip)) {
 	case TCPN_IP_OK:
+		ip.csum_trusted = off->csum_trusted;
+		ip.gso_size = ip.proto == TCPN_PROTO_TCP ? off->gso_size : 0;
 		break;
 	case TCPN_IP_FRAGMENT:
 		st->stats.fragments++;

@@ -23,6 +23,10 @@ typedef struct tcpn_ip {
 	const uint8_t *payload;  /* upper-layer header and data */
 	uint32_t len;
 	uint32_t tot_len;        /* the whole datagram, headers included, as its header says */
+	/* From the device's virtio_net_hdr (zero without one): */
+	bool csum_trusted;       /* the kernel checked the upper-layer checksum, or
+				  * left it partial for a local reader */
+	uint16_t gso_size;       /* TCP: the payload is a train of segments this size */
 } tcpn_ip;
 
 typedef enum tcpn_ip_error {
@@ -61,7 +65,8 @@ uint32_t tcpn_pseudo_sum(uint8_t family, const uint8_t *src, const uint8_t *dst,
  * zero (data[0..len)). */
 uint16_t tcpn_l4_csum(uint8_t family, const uint8_t *src, const uint8_t *dst, uint8_t proto,
 		      const uint8_t *data, uint32_t len);
-/* True when a received upper-layer message's checksum is right. */
+/* True when a received upper-layer message's checksum is right, or the
+ * kernel vouched for it (csum_trusted). */
 bool tcpn_l4_csum_ok(const tcpn_ip *ip);
 
 /* Address bytes of a family: 4 or 16. */

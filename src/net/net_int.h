@@ -112,7 +112,13 @@ void tcpn_output_conn(tcpn_sock *s, uint64_t now);
 void tcpn_output_icmp(tcpn_stack *st, uint8_t family, const uint8_t *src, const uint8_t *dst, size_t len);
 
 /* ---- input.c ---- */
-void tcpn_input(tcpn_stack *st, const uint8_t *pkt, size_t len, uint64_t now);
+/* What the device's virtio_net_hdr said of a packet read (all zero
+ * without one). */
+typedef struct tcpn_offload {
+	bool csum_trusted;  /* see tcpn_ip */
+	uint16_t gso_size;
+} tcpn_offload;
+void tcpn_input(tcpn_stack *st, const uint8_t *pkt, size_t len, const tcpn_offload *off, uint64_t now);
 /* RST for a segment that reached no connection (RFC 9293 §3.10.7.1). */
 void tcpn_reply_rst(tcpn_stack *st, const tcps_tuple *t, const tcps_segment *in);
 
@@ -130,8 +136,12 @@ void tcpn_icmp_input(tcpn_stack *st, const tcpn_ip *ip, uint64_t now);
 
 /* ---- tun.c, rtnl.c ---- */
 /* Creates or attaches to the TUN device `name` (in: wanted name, may be
- * empty; out: the name given), with virtio_net_hdr when vnet; nonblocking.  fd, or -errno with err set. */
+ * empty; out: the name given), with virtio_net_hdr and TCP offloads when
+ * vnet; nonblocking.  fd, or -errno with err set. */
 int tcpn_tun_open(char name[IF_NAMESIZE], bool vnet, char *err, size_t errlen);
+/* Reads a received packet's virtio_net_hdr; false for a kind of offload
+ * tcpstate cannot take (the packet is dropped). */
+bool tcpn_tun_offload(const uint8_t *hdr, tcpn_offload *off);
 /* Sets MTU and up, then adds the kernel side's addresses.  0 or -errno
  * with err set. */
 int tcpn_rtnl_setup(const char *ifname, const tcpn_config *cfg, bool *v6_ok, char *err, size_t errlen);

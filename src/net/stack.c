@@ -266,11 +266,13 @@ void tcpn_stack_process(tcpn_stack *st, uint64_t now)
 		ssize_t n = read(st->fd, st->rx, st->rx_cap);
 		if (n <= 0)
 			break; /* EAGAIN: drained */
-		/* No offloads were asked for (TUNSETOFFLOAD), so the kernel's
-		 * virtio_net_hdr says nothing: whole packets, checksums done. */
+		tcpn_offload off = { 0 };
 		size_t skip = st->vnet ? TCPN_VNET_HLEN : 0;
-		if ((size_t)n > skip)
-			tcpn_input(st, st->rx + skip, (size_t)n - skip, now);
+		if ((size_t)n <= skip || (skip && !tcpn_tun_offload(st->rx, &off))) {
+			st->stats.bad_ip++;
+			continue;
+		}
+		tcpn_input(st, st->rx + skip, (size_t)n - skip, &off, now);
 	}
 	run_timers(st, now);
 }

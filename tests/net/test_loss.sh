@@ -6,11 +6,14 @@
 # what the kernel sends); handshakes, data, ACKs and FINs are all fair game.
 # The TUN device is made ahead of nc with GSO off (gso_max_segs 1), so that
 # the kernel's packets are single segments when nftables sees them, not
-# 64 KB super-packets whose drop would be a burst of 44 losses.
+# 64 KB super-packets whose drop would be a burst of 44 losses; nc runs
+# with --no-gso for the same reason the other way.
 # Cases, each in a namespace of its own:
 #   v4-connect  tcpstate nc connects to a kernel listener (IPv4)
 #   v4-listen   a kernel client connects to tcpstate nc -l (IPv4)
 #   v6-connect  the same as v4-connect over IPv6
+#   v4-trains   v4-connect with nc's GSO trains: each drop of tcpstate's
+#               packets loses a whole train, a burst of segments
 # Both ends send at once (tcpstate 1 MB, the kernel 20 MB); both streams
 # must arrive whole (size and SHA-256), nc must exit 0, and the nft
 # counters must show that packets were dropped each way.
@@ -43,8 +46,8 @@ tn_random "$A" "${NET_LOSS_OUT:-1M}"
 tn_random "$B" "${NET_LOSS_IN:-20M}"
 NA=$(stat -c %s "$A") SHA_A=$(tn_sha "$A") NB=$(stat -c %s "$B")
 
-loss_case() { # NAME FAMILY ROLE
-	local name=$1 fam=$2 role=$3 ns kaddr ours bind nc peer rc t0
+loss_case() { # NAME FAMILY ROLE [NC_OPTION]
+	local name=$1 fam=$2 role=$3 ns kaddr ours bind nc peer rc t0 opt=("${@:4}")
 	if [ "$fam" = 6 ]; then kaddr=2001:2::1 ours=2001:2::2 bind=::; else kaddr=198.18.0.1 ours=198.18.0.2 bind=0.0.0.0; fi
 	tn_ns "$name"
 	ns=$TN_NS
@@ -56,10 +59,10 @@ loss_case() { # NAME FAMILY ROLE
 		tn_peer_server "$ns" "$name.kernel" 5001 --bind "$bind" --timeout 120 --io-timeout 60 \
 			"accept,bg_send_file:$B,recv_sha,join" || return
 		peer=$TN_PID
-		tn_nc "$ns" "$name" "$A" -v -w 20 "$kaddr" 5001
+		tn_nc "$ns" "$name" "$A" "${opt[@]}" -v -w 20 "$kaddr" 5001
 		nc=$TN_PID
 	else
-		tn_nc "$ns" "$name" "$A" -l -v -w 30 5001
+		tn_nc "$ns" "$name" "$A" "${opt[@]}" -l -v -w 30 5001
 		nc=$TN_PID
 		tn_wait_addr "$ns" "$kaddr" || return
 		tn_peer "$ns" "$name.kernel" client --connect "$ours" --port 5001 --timeout 120 --io-timeout 60 \
@@ -83,7 +86,8 @@ loss_case() { # NAME FAMILY ROLE
 	[ $ok = 1 ] && tn_ok "$name: $NA bytes out and $NB in intact in $(tn_elapsed "$t0")s; dropped $din of tcpstate's packets and $dout of the kernel's"
 }
 
-loss_case v4-connect 4 connect
-loss_case v4-listen 4 listen
-loss_case v6-connect 6 connect
+loss_case v4-connect 4 connect --no-gso
+loss_case v4-listen 4 listen --no-gso
+loss_case v6-connect 6 connect --no-gso
+loss_case v4-trains 4 connect
 tn_done
