@@ -253,7 +253,11 @@ static int run(const trace_opts *o, trace_input *in)
 	 * a million connections open, most of the time a packet took was that
 	 * wait.  A live capture is not: a packet is drawn as soon as it
 	 * arrives. */
-	enum { AHEAD = 6, RING = 8, STAGE1 = 4 }; /* RING: a power of two above AHEAD */
+	/* Three steps, each a few packets before the next: the bucket when a
+	 * packet is read (AHEAD before it is processed), its first entry
+	 * STAGE1 before, the entry after that in the chain when the first is
+	 * not the one (STAGE2 before).  RING: a power of two above AHEAD. */
+	enum { AHEAD = 10, RING = 16, STAGE1 = 6, STAGE2 = 3 };
 	trace_pkt ring[RING];
 	uint32_t hint[RING];
 	unsigned head = 0, queued = 0, ahead = o->iface ? 0 : AHEAD;
@@ -271,6 +275,10 @@ static int run(const trace_opts *o, trace_input *in)
 			break;
 		if (queued > STAGE1)
 			trace_obs_prefetch_conn(obs, hint[(head + STAGE1) & (RING - 1)]);
+		if (queued > STAGE2) {
+			unsigned k = (head + STAGE2) & (RING - 1);
+			trace_obs_prefetch_chain(obs, &ring[k], hint[k]);
+		}
 		int fed = ahead ? trace_obs_packet_hinted(obs, &ring[head], hint[head])
 				: trace_obs_packet(obs, &ring[head]);
 		if (fed < 0) {

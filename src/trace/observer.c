@@ -42,6 +42,7 @@ void trace_obs_config_default(trace_obs_config *cfg)
 
 trace_obs *trace_obs_new(const trace_obs_config *cfg)
 {
+	shadow_init();
 	trace_obs *o = calloc(1, sizeof *o);
 	if (!o)
 		return NULL;
@@ -275,6 +276,11 @@ uint32_t trace_obs_prefetch(const trace_obs *o, const trace_pkt *p)
 void trace_obs_prefetch_conn(const trace_obs *o, uint32_t hint)
 {
 	flow_prefetch_entry(o->flows, hint);
+}
+
+void trace_obs_prefetch_chain(const trace_obs *o, const trace_pkt *p, uint32_t hint)
+{
+	flow_prefetch_chain(o->flows, p, hint);
 }
 
 int trace_obs_packet(trace_obs *o, const trace_pkt *p)

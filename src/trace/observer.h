@@ -150,12 +150,15 @@ void trace_obs_free(trace_obs *o);
 int trace_obs_packet(trace_obs *o, const trace_pkt *p);
 /* Hints, for a caller that reads packets ahead: p will be fed soon.
  * trace_obs_prefetch() when p is read; trace_obs_prefetch_conn() with
- * what it returned, a couple of packets later: the memory
- * trace_obs_packet(p) needs (its flow-table bucket, then its connection)
- * is then loaded while the packets before it are processed.  They change
- * nothing else. */
+ * what it returned, a couple of packets later; trace_obs_prefetch_chain()
+ * with p and that again, a couple more later: the memory
+ * trace_obs_packet(p) needs (its flow-table bucket, then its connection,
+ * then the next entry in the chain when the first was another) is then
+ * loaded while the packets before it are processed.  They change nothing
+ * else. */
 uint32_t trace_obs_prefetch(const trace_obs *o, const trace_pkt *p);
 void trace_obs_prefetch_conn(const trace_obs *o, uint32_t hint);
+void trace_obs_prefetch_chain(const trace_obs *o, const trace_pkt *p, uint32_t hint);
 /* trace_obs_packet, with what trace_obs_prefetch(o, p) returned (the
  * look-up's hash, not computed again). */
 int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint);

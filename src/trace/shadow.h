@@ -19,6 +19,8 @@ typedef struct shadow_out {
 	bool new_state[2]; /* the side's state changed */
 } shadow_out;
 
+/* Before any other call (thread-safe, idempotent). */
+void shadow_init(void);
 /* A connection's first packet, from its client (side 0). */
 void shadow_start(trace_conn *c, const trace_pkt *p);
 /* One segment from side `from`. */
