@@ -14,9 +14,12 @@ void cc_init(tcps_conn *c)
 	c->bytes_acked = 0;
 }
 
+/* max(FlightSize / 2, 2 * SMSS), where FlightSize leaves out what Limited
+ * Transmit sent (RFC 5681 §3.2 step 2). */
 static uint32_t half_flight(const tcps_conn *c)
 {
-	uint32_t half = conn_flight(c) / 2;
+	uint32_t flight = conn_flight(c);
+	uint32_t half = (flight > c->lt_bytes ? flight - c->lt_bytes : 0) / 2;
 	return half > 2 * c->snd_mss ? half : 2 * c->snd_mss;
 }
 
@@ -24,6 +27,7 @@ void cc_on_ack(tcps_conn *c, uint32_t acked)
 {
 	uint32_t mss = c->snd_mss;
 	c->dupacks = 0;
+	c->lt_bytes = 0;
 	if (c->in_recovery) {
 		if (seq_geq(c->snd_una, c->recover)) {
 			/* Full ACK (RFC 6582 §3.2 step 3): deflate. */
@@ -66,12 +70,18 @@ bool cc_on_dupack(tcps_conn *c)
 	/* RFC 6582 §3.2 step 2: no new recovery for losses of the last one. */
 	if (c->dupacks != TCPS_DUPACK_THRESH || !seq_gt(c->snd_una, c->recover))
 		return false;
+	cc_enter_recovery(c);
+	return true;
+}
+
+void cc_enter_recovery(tcps_conn *c)
+{
 	c->ssthresh = half_flight(c);
 	c->recover = c->snd_max;
 	c->cwnd = c->ssthresh + TCPS_DUPACK_THRESH * c->snd_mss;
 	c->in_recovery = true;
+	c->lt_bytes = 0;
 	c->retransmits++;
-	return true;
 }
 
 void cc_on_timeout(tcps_conn *c)

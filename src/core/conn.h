@@ -70,7 +70,11 @@ struct tcps_conn {
 	uint32_t rtt_seq;          /* sample when an ACK covers this (Karn) */
 	uint64_t rtt_start;
 	uint64_t first_rexmit_at;  /* start of the current run of timeouts */
+	uint32_t rto_ts;           /* the timestamp clock at the last timeout ... */
+	bool rto_ts_set;           /* ... if there was one */
 	bool rexmit_one;           /* fast retransmit: resend snd_una's segment */
+	bool rexmit_marked;        /* that segment was resent in this recovery ... */
+	uint32_t rexmit_mark;      /* ... when SND.MAX stood here */
 
 	/* Congestion control (RFC 5681, RFC 6582). */
 	uint32_t cwnd, ssthresh;
@@ -78,6 +82,7 @@ struct tcps_conn {
 	uint32_t recover;
 	bool in_recovery;
 	uint32_t bytes_acked;      /* congestion avoidance accumulator */
+	uint32_t lt_bytes;         /* sent by Limited Transmit since the last new ACK */
 
 	/* ACK generation (RFC 9293 §3.8.6.3). */
 	bool ack_now;
@@ -147,7 +152,12 @@ void keepalive_reset(tcps_conn *c, uint64_t now);
 void cc_init(tcps_conn *c);
 void cc_on_ack(tcps_conn *c, uint32_t acked);
 bool cc_on_dupack(tcps_conn *c);  /* true: retransmit now */
+/* Fast retransmit's window cut (RFC 5681 §3.2 steps 2-3, RFC 6582). */
+void cc_enter_recovery(tcps_conn *c);
 void cc_on_timeout(tcps_conn *c);
 static inline uint32_t conn_flight(const tcps_conn *c) { return c->snd_max - c->snd_una; }
+
+/* The timestamp clock (RFC 7323 §5.4): milliseconds. */
+static inline uint32_t conn_ts_clock(uint64_t now) { return (uint32_t)(now / TCPS_NS_PER_MS); }
 
 #endif

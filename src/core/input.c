@@ -94,7 +94,7 @@ static int listen_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 	return 0;
 }
 
-static void new_ack(tcps_conn *c, uint32_t ack, uint64_t now);
+static void new_ack(tcps_conn *c, const tcps_segment *seg, uint64_t now);
 static uint32_t rcv_wnd_offered(const tcps_conn *c);
 static void trim(const tcps_conn *c, arrival *a, uint32_t wnd);
 static void text_arrives(tcps_conn *c, const arrival *a);
@@ -129,7 +129,7 @@ static int syn_sent_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 		conn_apply(c, TCPS_EV_RCV_SYN);
 		return 0;
 	}
-	new_ack(c, seg->ack, now);
+	new_ack(c, seg, now);
 	c->snd_wl2 = seg->ack;
 	c->ack_now = true;
 	conn_established(c, now);
@@ -255,10 +255,31 @@ static bool fin_acked(const tcps_conn *c)
 	return c->fin_queued && c->snd.len == 0 && seq_gt(c->snd_una, c->data_seq);
 }
 
-/* SND.UNA moves to `ack`: free the acknowledged text, take an RTT
- * sample (Karn: only from a segment never sent twice), grow cwnd. */
-static void new_ack(tcps_conn *c, uint32_t ack, uint64_t now)
+/* An RTT sample, if this ACK of new data gives one.  Karn's rule: only
+ * the one timed segment, never one sent twice.  With timestamps, also
+ * (RFC 7323 §4, RTTM) any ACK whose echo dates a segment sent since the
+ * last timeout: after a timeout the RTO stays backed off until a sample,
+ * and Karn's alone may not come for a long while when losses go on; an
+ * older echo would count the timeout itself as round trip. */
+static void rtt_measure(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 {
+	if (c->rtt_timing && seq_geq(seg->ack, c->rtt_seq)) {
+		c->rtt_timing = false;
+		rtt_sample(c, now - c->rtt_start);
+		return;
+	}
+	if (!c->ts_ok || !(seg->options & TCPS_OPT_TS) || !c->rto_ts_set || seq_lt(seg->tsecr, c->rto_ts))
+		return;
+	uint32_t ms = conn_ts_clock(now) - seg->tsecr;
+	if (ms < c->cfg.rto_max / TCPS_NS_PER_MS) /* else no echo of ours */
+		rtt_sample(c, ms * TCPS_NS_PER_MS);
+}
+
+/* SND.UNA moves to the segment's ACK: free the acknowledged text, take
+ * an RTT sample, grow cwnd. */
+static void new_ack(tcps_conn *c, const tcps_segment *seg, uint64_t now)
+{
+	uint32_t ack = seg->ack;
 	uint32_t data_end = c->data_seq + c->snd.len;
 	uint32_t from = seq_max(c->snd_una, c->data_seq);
 	uint32_t to = seq_min(ack, data_end);
@@ -268,12 +289,10 @@ static void new_ack(tcps_conn *c, uint32_t ack, uint64_t now)
 		c->data_seq = to;
 	}
 	c->snd_una = ack;
+	c->rexmit_marked = false;
 	if (seq_lt(c->snd_nxt, ack))
 		c->snd_nxt = ack;
-	if (c->rtt_timing && seq_geq(ack, c->rtt_seq)) {
-		c->rtt_timing = false;
-		rtt_sample(c, now - c->rtt_start);
-	}
+	rtt_measure(c, seg, now);
 	cc_on_ack(c, acked);
 	c->backoff = 0;
 	c->first_rexmit_at = TCPS_NEVER;
@@ -301,6 +320,47 @@ static bool is_dupack(const tcps_conn *c, const tcps_segment *seg, uint32_t wnd)
 	return wnd == c->snd_wnd;
 }
 
+/* In recovery NewReno has one retransmission out, of SND.UNA's segment.
+ * When the peer SACKs data sent after it and still not that segment, the
+ * retransmission was lost too (RACK's inference, RFC 8985 §6.2, on the
+ * order of sending): resend it now rather than after a timeout, which
+ * would also collapse cwnd to one segment. */
+static bool rexmit_lost(tcps_conn *c, const tcps_segment *seg)
+{
+	if (!c->in_recovery || !c->rexmit_marked || !c->sack_ok || !(seg->options & TCPS_OPT_SACK))
+		return false;
+	for (uint8_t i = 0; i < seg->nsack && i < TCPS_MAX_SACK_BLOCKS; i++) {
+		const tcps_sack_block *b = &seg->sack[i];
+		if (seq_gt(b->right, c->rexmit_mark) && seq_leq(b->right, c->snd_max) &&
+		    seq_gt(b->left, c->snd_una)) {
+			c->retransmits++;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* RFC 6675 §4's IsLost(SND.UNA): the peer SACKs more than
+ * (DupThresh - 1) * SMSS above SND.UNA, so SND.UNA's segment is lost
+ * however few duplicate ACKs said so.  This catches the hole that a
+ * recovery's last ACK uncovers: the segments after it were SACKed during
+ * the recovery, whose duplicates counted for nothing, and none is left to
+ * send that would draw three more.  Without SACK blocks above SND.UNA
+ * (go-back-N duplicates after a timeout) RFC 6582's guard on `recover`
+ * stands. */
+static bool una_lost(const tcps_conn *c, const tcps_segment *seg)
+{
+	if (c->in_recovery || !c->sack_ok || !(seg->options & TCPS_OPT_SACK) || c->snd_nxt != c->snd_max)
+		return false;
+	uint32_t sacked = 0;
+	for (uint8_t i = 0; i < seg->nsack && i < TCPS_MAX_SACK_BLOCKS; i++) {
+		const tcps_sack_block *b = &seg->sack[i];
+		if (seq_gt(b->left, c->snd_una) && seq_gt(b->right, b->left) && seq_leq(b->right, c->snd_max))
+			sacked += b->right - b->left;
+	}
+	return sacked > (TCPS_DUPACK_THRESH - 1) * c->snd_mss;
+}
+
 /* Step five: the ACK field.  Returns false when the segment is dropped
  * or the connection ended. */
 static bool ack_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
@@ -324,9 +384,13 @@ static bool ack_arrives(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 	}
 	uint32_t wnd = (uint32_t)seg->wnd << c->snd_wscale;
 	if (seq_gt(ack, c->snd_una))
-		new_ack(c, ack, now);
-	else if (is_dupack(c, seg, wnd) && cc_on_dupack(c))
+		new_ack(c, seg, now);
+	else if (is_dupack(c, seg, wnd) && (cc_on_dupack(c) || rexmit_lost(c, seg)))
 		c->rexmit_one = true;
+	if (!c->rexmit_one && c->snd_una != c->snd_max && una_lost(c, seg)) {
+		cc_enter_recovery(c);
+		c->rexmit_one = true;
+	}
 
 	if (seq_lt(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && seq_leq(c->snd_wl2, ack))) {
 		c->snd_wnd = wnd;

@@ -59,11 +59,6 @@ void conn_window_opened(tcps_conn *c)
 		c->ack_now = true;
 }
 
-static uint32_t ts_clock(uint64_t now)
-{
-	return (uint32_t)(now / TCPS_NS_PER_MS);
-}
-
 /* Fields every segment of this connection carries. */
 static void header(tcps_conn *c, tcps_segment *s, uint32_t seq, uint8_t flags, uint64_t now)
 {
@@ -94,7 +89,7 @@ static void header(tcps_conn *c, tcps_segment *s, uint32_t seq, uint8_t flags, u
 			s->options |= TCPS_OPT_SACK_OK;
 		if (answering ? c->ts_ok : c->cfg.timestamps) {
 			s->options |= TCPS_OPT_TS;
-			s->tsval = ts_clock(now);
+			s->tsval = conn_ts_clock(now);
 			s->tsecr = answering ? c->ts_recent : 0;
 		}
 	} else {
@@ -102,7 +97,7 @@ static void header(tcps_conn *c, tcps_segment *s, uint32_t seq, uint8_t flags, u
 		s->wnd = (uint16_t)(w > 65535 ? 65535 : w);
 		if (c->ts_ok) {
 			s->options = TCPS_OPT_TS;
-			s->tsval = ts_clock(now);
+			s->tsval = conn_ts_clock(now);
 			s->tsecr = c->ts_recent;
 		}
 		if (c->sack_ok && c->nreasm && (flags & TCPS_ACK)) {
@@ -175,6 +170,13 @@ static void sent(tcps_conn *c, uint32_t seq, uint32_t seglen, uint64_t now)
 		rexmt_arm(c, now);
 }
 
+/* The first or second duplicate ACK has come, and new data may go past
+ * cwnd for it (RFC 3042: not in recovery, not while resending). */
+static bool limited_transmit(const tcps_conn *c)
+{
+	return c->dupacks && c->dupacks < TCPS_DUPACK_THRESH && !c->in_recovery && c->snd_nxt == c->snd_max;
+}
+
 /* How much new text may go now, and whether the FIN may follow it
  * (§3.7.4 Nagle, §3.8.6.2.1 sender SWS avoidance, RFC 5681 cwnd). */
 static bool may_send(const tcps_conn *c, uint32_t *out_len)
@@ -183,7 +185,14 @@ static bool may_send(const tcps_conn *c, uint32_t *out_len)
 	if (seq_gt(c->snd_nxt, end))
 		return false; /* FIN already sent */
 	uint32_t avail = end - c->snd_nxt;
-	uint32_t wnd = c->snd_wnd < c->cwnd ? c->snd_wnd : c->cwnd;
+	/* Limited Transmit (RFC 5681 §3.2, RFC 3042): the first and second
+	 * duplicate ACKs each let one segment of new data past cwnd (never
+	 * past the peer's window), so that a small flight still draws the
+	 * three duplicates fast retransmit needs instead of a timeout. */
+	uint32_t cwnd = c->cwnd;
+	if (limited_transmit(c))
+		cwnd += c->dupacks * c->snd_mss;
+	uint32_t wnd = c->snd_wnd < cwnd ? c->snd_wnd : cwnd;
 	uint32_t flight = c->snd_nxt - c->snd_una;
 	uint32_t usable = wnd > flight ? wnd - flight : 0;
 	uint32_t len = avail < usable ? avail : usable;
@@ -249,11 +258,15 @@ int tcps_output(tcps_conn *c, tcps_segment *s, uint8_t *buf, size_t cap, uint64_
 		uint32_t len;
 		if (c->rexmit_one) {
 			c->rexmit_one = false;
+			c->rexmit_marked = true;
+			c->rexmit_mark = c->snd_max;
 			sent(c, c->snd_una, segment_at(c, s, buf, cap, c->snd_una, c->snd_mss, now), now);
 			return 1;
 		}
 		if (may_send(c, &len)) {
 			uint32_t seq = c->snd_nxt;
+			if (limited_transmit(c))
+				c->lt_bytes += len;
 			sent(c, seq, segment_at(c, s, buf, cap, seq, len, now), now);
 			return 1;
 		}

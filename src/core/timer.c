@@ -90,6 +90,8 @@ static int rexmt_fire(tcps_conn *c, uint64_t now)
 	cc_on_timeout(c);
 	c->snd_nxt = c->snd_una;
 	c->rtt_timing = false;
+	c->rto_ts = conn_ts_clock(now);
+	c->rto_ts_set = true;
 	c->retransmits++;
 	rexmt_restart(c, now);
 	return 0;

@@ -18,14 +18,13 @@
 # must arrive whole (size and SHA-256), nc must exit 0, and the nft
 # counters must show that packets were dropped each way.
 #
-# Sizes: tcpstate's direction is small because most losses there cost
-# tcpstate a retransmission timeout (200 ms; in a 1 MB capture, 20 of 31
-# retransmissions came after one): against Linux its fast retransmit
-# rarely fires (the engine counts a duplicate ACK only when the window is
-# unchanged, RFC 5681's rule, and Linux's receive-window autotuning changes
-# it on most ACKs; SACK blocks are not used for recovery).  So 1 MB takes
-# about 5-10 s at 5% loss, in either build, where the kernel's 20 MB take
-# well under a second; 4 MB took 33 s.  The whole test: about 20-30 s.
+# Sizes: tcpstate's direction is small because its loss recovery is
+# NewReno's, one hole a round trip, with SACK used to see losses early
+# (RFC 6675 IsLost, a lost retransmission, Limited Transmit) but no
+# scoreboard; a tail loss, or a retransmission lost with nothing sent
+# after it, still waits for a timeout (200 ms).  At 5% loss each way 1 MB
+# took 1.6-4 s here beside the kernel's 20 MB, 4 MB 2.6-12 s (before
+# those, 4 MB took 14-20 s).  The whole test: about 10-20 s.
 #
 # Reordering: nftables cannot reorder packets and there is no netem here,
 # so the engine's handling of reordered (and duplicated) segments is

@@ -250,7 +250,9 @@ static void test_rfc5681_3_1_congestion_avoidance_one_smss_per_rtt(void **state)
 /* ================= RFC 5681 §3.2 and RFC 6582: fast recovery ================= */
 
 /* Eight segments (4..11) in flight, cwnd 8, four more (12..15) waiting;
- * segments 4 and 8 are lost.  The dupacks of 5, 6 and 7 arrive. */
+ * segments 4 and 8 are lost.  The dupacks of 5, 6 and 7 arrive; the first
+ * two each let one new segment past cwnd (Limited Transmit, RFC 5681
+ * §3.2 and RFC 3042), cwnd itself unchanged. */
 static void setup_three_dupacks(tcpt_fx *fx)
 {
 	setup_cwnd_8(fx);
@@ -259,49 +261,74 @@ static void setup_three_dupacks(tcpt_fx *fx)
 		expect_seg(fx, k, false);
 	tcpt_expect_nothing(fx);
 	ack(fx, 4);
+	expect_seg(fx, 12, false);
 	tcpt_expect_nothing(fx);
 	ack(fx, 4);
+	expect_seg(fx, 13, false);
 	tcpt_expect_nothing(fx);
 	expect_cwnd(fx, 8 * M, UINT32_MAX);
 	ack(fx, 4);
 }
 
 /* §3.2 steps 2-3: the third duplicate ACK retransmits exactly the
- * segment at SND.UNA; ssthresh = max(FlightSize/2, 2*SMSS) and
- * cwnd = ssthresh + 3*SMSS. */
+ * segment at SND.UNA; ssthresh = max(FlightSize/2, 2*SMSS), FlightSize
+ * without what Limited Transmit sent, and cwnd = ssthresh + 3*SMSS. */
 static void test_rfc5681_3_2_three_dupacks_fast_retransmit(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
 	setup_three_dupacks(&fx);
-	expect_cwnd(&fx, 4 * M + 3 * M, 4 * M);
+	expect_cwnd(&fx, 4 * M + 3 * M, 4 * M); /* a flight of 10, 8 counted */
 	expect_seg(&fx, 4, false);
-	tcpt_expect_nothing(&fx); /* 8 in flight, cwnd 7: nothing new */
+	tcpt_expect_nothing(&fx); /* 10 in flight, cwnd 7: nothing new */
 	tcps_status st = tcpt_status(&fx);
 	assert_int_equal(st.retransmits, 1);
 	assert_int_equal(st.snd_una, L + 4 * M);
-	assert_int_equal(st.snd_nxt, L + 12 * M);
+	assert_int_equal(st.snd_nxt, L + 14 * M);
+	tcpt_teardown(&fx);
+}
+
+/* RFC 3042: Limited Transmit sends new data only: with none waiting, the
+ * first two duplicates send nothing, and cwnd never moves for them. */
+static void test_rfc3042_limited_transmit_needs_new_data(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	setup_cwnd_8(&fx);
+	write_segs(&fx, 4, 12);
+	for (uint32_t k = 4; k < 12; k++)
+		expect_seg(&fx, k, k == 11);
+	for (int i = 0; i < 2; i++) {
+		ack(&fx, 4);
+		tcpt_expect_nothing(&fx);
+		expect_cwnd(&fx, 8 * M, UINT32_MAX);
+	}
+	ack(&fx, 4);
+	expect_seg(&fx, 4, false);
 	tcpt_teardown(&fx);
 }
 
 /* §3.2 step 4: each further duplicate ACK inflates cwnd by one SMSS and
- * lets new text go once cwnd covers the flight. */
+ * lets new text go once cwnd covers the flight (ten segments: Limited
+ * Transmit's two are in it). */
 static void test_rfc5681_3_2_further_dupacks_inflate_cwnd(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
 	setup_three_dupacks(&fx);
 	expect_seg(&fx, 4, false);
-	ack(&fx, 4); /* 9 arrived */
-	expect_cwnd(&fx, 8 * M, 4 * M);
+	for (uint32_t k = 9; k <= 11; k++) {
+		ack(&fx, 4); /* k arrived */
+		expect_cwnd(&fx, (k - 1) * M, 4 * M);
+		tcpt_expect_nothing(&fx);
+	}
+	ack(&fx, 4); /* 12 */
+	expect_cwnd(&fx, 11 * M, 4 * M);
+	expect_seg(&fx, 14, false);
 	tcpt_expect_nothing(&fx);
-	ack(&fx, 4); /* 10 */
-	expect_cwnd(&fx, 9 * M, 4 * M);
-	expect_seg(&fx, 12, false);
-	tcpt_expect_nothing(&fx);
-	ack(&fx, 4); /* 11 */
-	expect_cwnd(&fx, 10 * M, 4 * M);
-	expect_seg(&fx, 13, false);
+	ack(&fx, 4); /* 13 */
+	expect_cwnd(&fx, 12 * M, 4 * M);
+	expect_seg(&fx, 15, true);
 	tcpt_expect_nothing(&fx);
 	assert_int_equal(tcpt_status(&fx).retransmits, 1);
 	tcpt_teardown(&fx);
@@ -318,8 +345,7 @@ static void test_rfc6582_partial_ack_retransmits_next_hole(void **state)
 	expect_seg(&fx, 4, false);
 	for (int i = 0; i < 3; i++)
 		ack(&fx, 4); /* 9, 10, 11 */
-	expect_seg(&fx, 12, false);
-	expect_seg(&fx, 13, false);
+	tcpt_expect_nothing(&fx); /* 12 and 13 went with the first dupacks */
 	expect_cwnd(&fx, 10 * M, 4 * M);
 
 	ack(&fx, 8); /* the retransmitted 4 filled the first hole; 8 is missing */
@@ -335,7 +361,8 @@ static void test_rfc6582_partial_ack_retransmits_next_hole(void **state)
 
 /* RFC 6582 §3.2 step 3 (full ACK): recovery ends, cwnd deflates to
  * min(ssthresh, max(FlightSize, SMSS) + SMSS); with enough still in
- * flight that is ssthresh, and congestion avoidance follows. */
+ * flight that is ssthresh, and congestion avoidance follows.  `recover`
+ * is 14: Limited Transmit's 12 and 13 were out when recovery began. */
 static void test_rfc6582_full_ack_deflates_cwnd_to_ssthresh(void **state)
 {
 	(void)state;
@@ -343,21 +370,27 @@ static void test_rfc6582_full_ack_deflates_cwnd_to_ssthresh(void **state)
 	setup_three_dupacks(&fx);
 	expect_seg(&fx, 4, false);
 	for (int i = 0; i < 3; i++)
-		ack(&fx, 4);
-	expect_seg(&fx, 12, false);
-	expect_seg(&fx, 13, false);
-	ack(&fx, 8);
-	expect_seg(&fx, 8, false);
+		ack(&fx, 4); /* 9, 10, 11 */
+	ack(&fx, 4);         /* 12 */
 	expect_seg(&fx, 14, false);
-	ack(&fx, 8); /* 12 arrived */
-	expect_cwnd(&fx, 8 * M, 4 * M);
+	ack(&fx, 4); /* 13 */
 	expect_seg(&fx, 15, true);
+	write_segs(&fx, 16, 24);
+	tcpt_expect_nothing(&fx);
+	ack(&fx, 8); /* partial: cwnd 12 - 4 + 1 */
+	expect_cwnd(&fx, 9 * M, 4 * M);
+	expect_seg(&fx, 8, false);
+	expect_seg(&fx, 16, false);
+	ack(&fx, 8); /* 14 */
+	expect_seg(&fx, 17, false);
+	ack(&fx, 8); /* 15 */
+	expect_seg(&fx, 18, false);
 	tcpt_expect_nothing(&fx);
 
-	ack(&fx, 12); /* recover (12) reached; 12..15 still in flight */
+	ack(&fx, 14); /* recover reached; 14..18 still in flight */
 	expect_cwnd(&fx, 4 * M, 4 * M);
 	tcpt_expect_nothing(&fx);
-	ack(&fx, 16); /* a cwnd's worth more: +1 SMSS */
+	ack(&fx, 18); /* a cwnd's worth more: +1 SMSS */
 	expect_cwnd(&fx, 5 * M, 4 * M);
 	assert_int_equal(tcpt_status(&fx).retransmits, 2);
 	tcpt_teardown(&fx);
@@ -373,12 +406,10 @@ static void test_rfc6582_full_ack_deflates_cwnd_to_flight_plus_smss(void **state
 	expect_seg(&fx, 4, false);
 	for (int i = 0; i < 3; i++)
 		ack(&fx, 4);
-	expect_seg(&fx, 12, false);
-	expect_seg(&fx, 13, false);
 	ack(&fx, 8);
 	expect_seg(&fx, 8, false);
 	expect_seg(&fx, 14, false);
-	ack(&fx, 14); /* everything up to 14; 14 still in flight */
+	ack(&fx, 14); /* everything up to 14 (recover); 14 still in flight */
 	expect_cwnd(&fx, M + M, 4 * M);
 	expect_seg(&fx, 15, true);
 	tcpt_expect_nothing(&fx);
@@ -412,32 +443,44 @@ static void test_rfc6582_no_fast_retransmit_below_recover_after_rto(void **state
 
 /* RFC 6675 §2: with SACK, an ACK at SND.UNA that reports SACKed data is a
  * duplicate even when its window moved (Linux moves it on most ACKs). */
-static void test_rfc6675_2_sack_dupacks_count_whatever_the_window(void **state)
+/* ESTABLISHED (passive) with SACK permitted both ways and MSS 536;
+ * returns the first octet of our text.  The peer's SYN offers SACK. */
+static uint32_t setup_sack(tcpt_fx *fx)
 {
-	(void)state;
 	tcps_config cfg;
 	tcpt_config(&cfg);
 	cfg.sack = true;
-	tcpt_fx fx;
-	tcpt_setup(&fx, TCPS_CLOSED, false, &cfg);
+	tcpt_setup(fx, TCPS_CLOSED, false, &cfg);
 	tcps_tuple t = tcpt_tuple(true);
-	assert_int_equal(tcps_open_passive(fx.c, &t, fx.now), 0);
+	assert_int_equal(tcps_open_passive(fx->c, &t, fx->now), 0);
 	tcps_segment syn = { .sport = TCPT_REMOTE_PORT, .dport = TCPT_LOCAL_PORT, .seq = TCPT_REMOTE_ISS,
 			     .flags = TCPS_SYN, .wnd = 64000, .options = TCPS_OPT_SACK_OK };
-	tcpt_arrive_seg(&fx, &syn);
-	tcpt_expect(&fx, TCPS_SYN | TCPS_ACK, TCPT_LOCAL_ISS, TCPT_REMOTE_ISS + 1, 0);
-	tcpt_arrive(&fx, TCPS_ACK, TCPT_REMOTE_ISS + 1, TCPT_LOCAL_ISS + 1, NULL, 0);
-	assert_true(tcpt_status(&fx).sack_permitted);
-	const uint32_t l = TCPT_LOCAL_ISS + 1, r = TCPT_REMOTE_ISS + 1, mss = 536;
+	tcpt_arrive_seg(fx, &syn);
+	tcpt_expect(fx, TCPS_SYN | TCPS_ACK, TCPT_LOCAL_ISS, TCPT_REMOTE_ISS + 1, 0);
+	tcpt_arrive(fx, TCPS_ACK, TCPT_REMOTE_ISS + 1, TCPT_LOCAL_ISS + 1, NULL, 0);
+	assert_true(tcpt_status(fx).sack_permitted);
+	return TCPT_LOCAL_ISS + 1;
+}
+
+/* An ACK of `ack` from the peer SACKing [left, right), with window wnd. */
+static void sack_ack(tcpt_fx *fx, uint32_t ack, uint32_t left, uint32_t right, uint16_t wnd)
+{
+	tcps_segment a = { .sport = TCPT_REMOTE_PORT, .dport = TCPT_LOCAL_PORT, .seq = TCPT_REMOTE_ISS + 1,
+			   .ack = ack, .flags = TCPS_ACK, .wnd = wnd, .options = TCPS_OPT_SACK, .nsack = 1 };
+	a.sack[0] = (tcps_sack_block){ left, right };
+	tcpt_arrive_seg(fx, &a);
+}
+
+static void test_rfc6675_2_sack_dupacks_count_whatever_the_window(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_sack(&fx), r = TCPT_REMOTE_ISS + 1, mss = 536;
 	static uint8_t data[4 * 536];
 	assert_int_equal(tcps_send(fx.c, data, sizeof data, fx.now), (long)sizeof data);
 	assert_int_equal(tcpt_drain(&fx), 4);
 	for (uint32_t i = 1; i <= 3; i++) {
-		tcps_segment dup = { .sport = TCPT_REMOTE_PORT, .dport = TCPT_LOCAL_PORT, .seq = r, .ack = l,
-				     .flags = TCPS_ACK, .wnd = (uint16_t)(64000 - 1000 * i),
-				     .options = TCPS_OPT_SACK, .nsack = 1 };
-		dup.sack[0] = (tcps_sack_block){ l + mss, l + mss * (i + 1) };
-		tcpt_arrive_seg(&fx, &dup);
+		sack_ack(&fx, l, l + mss, l + mss * (i + 1), (uint16_t)(64000 - 1000 * i));
 		if (i < 3)
 			tcpt_expect_nothing(&fx);
 	}
@@ -445,16 +488,92 @@ static void test_rfc6675_2_sack_dupacks_count_whatever_the_window(void **state)
 	tcpt_teardown(&fx);
 }
 
+/* Segments 0..5 out, 1 lost; 0 acknowledged with 2..3 SACKed.  Returns
+ * the first octet of the text. */
+static uint32_t setup_sack_hole(tcpt_fx *fx)
+{
+	const uint32_t l = setup_sack(fx), mss = 536;
+	static uint8_t data[12 * 536];
+	assert_int_equal(tcps_send(fx->c, data, sizeof data, fx->now), (long)sizeof data);
+	assert_int_equal(tcpt_drain(fx), 4); /* the initial window */
+	sack_ack(fx, l + mss, l + 2 * mss, l + 4 * mss, 64000);
+	tcpt_expect(fx, TCPS_ACK, l + 4 * mss, TCPT_REMOTE_ISS + 1, mss);
+	tcpt_expect(fx, TCPS_ACK, l + 5 * mss, TCPT_REMOTE_ISS + 1, mss);
+	tcpt_expect_nothing(fx);
+	return l;
+}
+
+/* RFC 6675 §4 IsLost: more than (DupThresh - 1) * SMSS SACKed above
+ * SND.UNA means its segment is lost, on the first duplicate ACK that
+ * shows it: retransmitted at once, where Limited Transmit would have
+ * sent new data and waited for two more duplicates. */
+static void test_rfc6675_4_islost_retransmits_before_three_dupacks(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_sack_hole(&fx), mss = 536;
+	sack_ack(&fx, l + mss, l + 2 * mss, l + 5 * mss, 64000); /* 3 MSS SACKed above */
+	tcpt_expect(&fx, TCPS_ACK, l + mss, TCPT_REMOTE_ISS + 1, mss);
+	tcps_status st = tcpt_status(&fx);
+	assert_int_equal(st.retransmits, 1);
+	assert_int_equal(st.ssthresh, 5 * mss / 2); /* FlightSize 1..5 halved */
+	tcpt_teardown(&fx);
+}
+
+/* ...and exactly (DupThresh - 1) * SMSS SACKed is not enough. */
+static void test_rfc6675_4_islost_needs_more_than_two_smss(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_sack_hole(&fx), mss = 536;
+	sack_ack(&fx, l + mss, l + 2 * mss, l + 4 * mss, 64000); /* 2 MSS: a plain duplicate */
+	tcpt_expect(&fx, TCPS_ACK, l + 6 * mss, TCPT_REMOTE_ISS + 1, mss); /* Limited Transmit */
+	assert_int_equal(tcpt_status(&fx).retransmits, 0);
+	tcpt_teardown(&fx);
+}
+
+/* RFC 8985 §6.2's inference on NewReno's one retransmission: when the
+ * peer SACKs data sent after SND.UNA's segment was resent, and still not
+ * that segment, the retransmission was lost too; it goes again at once
+ * rather than after a timeout. */
+static void test_rfc8985_lost_retransmission_resent_on_sack_evidence(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_sack_hole(&fx), mss = 536;
+	sack_ack(&fx, l + mss, l + 2 * mss, l + 5 * mss, 64000);
+	tcpt_expect(&fx, TCPS_ACK, l + mss, TCPT_REMOTE_ISS + 1, mss); /* resent while SND.MAX is 6 */
+	tcpt_drain(&fx);
+	/* Duplicates inflate cwnd until new text (6 on) goes. */
+	uint32_t max = tcpt_status(&fx).snd_nxt;
+	for (int i = 0; i < 8 && max == l + 6 * mss; i++) {
+		sack_ack(&fx, l + mss, l + 2 * mss, l + 6 * mss, 64000);
+		tcpt_drain(&fx);
+		max = tcpt_status(&fx).snd_nxt;
+	}
+	assert_true(max > l + 6 * mss);
+	assert_int_equal(tcpt_status(&fx).retransmits, 1);
+	/* Segment 6, sent after the retransmission, is SACKed; 1 is not. */
+	sack_ack(&fx, l + mss, l + 2 * mss, l + 7 * mss, 64000);
+	tcpt_expect(&fx, TCPS_ACK, l + mss, TCPT_REMOTE_ISS + 1, mss);
+	assert_int_equal(tcpt_status(&fx).retransmits, 2);
+	tcpt_teardown(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc6675_2_sack_dupacks_count_whatever_the_window),
+		cmocka_unit_test(test_rfc6675_4_islost_retransmits_before_three_dupacks),
+		cmocka_unit_test(test_rfc6675_4_islost_needs_more_than_two_smss),
+		cmocka_unit_test(test_rfc8985_lost_retransmission_resent_on_sack_evidence),
 		cmocka_unit_test(test_rfc5681_3_1_initial_window_per_smss),
 		cmocka_unit_test(test_rfc5681_3_1_initial_window_limits_first_flight),
 		cmocka_unit_test(test_rfc5681_3_1_slow_start_grows_per_ack),
 		cmocka_unit_test(test_rfc5681_3_1_rto_sets_loss_window_one_smss),
 		cmocka_unit_test(test_rfc5681_3_1_congestion_avoidance_one_smss_per_rtt),
 		cmocka_unit_test(test_rfc5681_3_2_three_dupacks_fast_retransmit),
+		cmocka_unit_test(test_rfc3042_limited_transmit_needs_new_data),
 		cmocka_unit_test(test_rfc5681_3_2_further_dupacks_inflate_cwnd),
 		cmocka_unit_test(test_rfc6582_partial_ack_retransmits_next_hole),
 		cmocka_unit_test(test_rfc6582_full_ack_deflates_cwnd_to_ssthresh),

@@ -409,6 +409,80 @@ static void test_rfc7323_3_2_ts_negotiated_every_segment_carries_ts(void **state
 	tcpt_teardown(&fx);
 }
 
+/* ESTABLISHED actively with timestamps; 100 bytes sent, their segment
+ * timed out and sent again.  Returns the TSval of the first copy; *again
+ * gets the retransmission's, *backed_off the RTO after the timeout. */
+static uint32_t timed_out_with_ts(tcpt_fx *fx, uint32_t *again, uint64_t *backed_off)
+{
+	static uint8_t text[100];
+	tcps_config cfg = config();
+	cfg.timestamps = true;
+	open_active(fx, &cfg, 4);
+	tcps_segment synack = peer(TCPS_SYN | TCPS_ACK, IRS, ISS + 1);
+	synack.options = TCPS_OPT_TS;
+	synack.tsval = 1;
+	synack.tsecr = TSVAL0;
+	tcpt_arrive_seg(fx, &synack);
+	tcpt_expect(fx, TCPS_ACK, ISS + 1, IRS + 1, 0);
+	assert_int_equal(tcps_send(fx->c, text, sizeof text, fx->now), (long)sizeof text);
+	tcpt_expect(fx, TCPS_ACK | TCPS_PSH, ISS + 1, IRS + 1, 100);
+	uint32_t first = fx->out.tsval;
+	uint64_t rto = tcpt_status(fx).rto;
+	assert_true(tcpt_to_expiry(fx));
+	tcpt_expect(fx, TCPS_ACK | TCPS_PSH, ISS + 1, IRS + 1, 100);
+	*again = fx->out.tsval;
+	*backed_off = tcpt_status(fx).rto;
+	assert_int_equal(*backed_off, 2 * rto);
+	return first;
+}
+
+/* The peer's ACK of those 100 bytes, echoing tsecr, 20 ms from now. */
+static void ack_with_echo(tcpt_fx *fx, uint32_t tsecr)
+{
+	fx->now += 20 * TCPS_NS_PER_MS;
+	tcps_segment ack = peer(TCPS_ACK, IRS + 1, ISS + 101);
+	ack.options = TCPS_OPT_TS;
+	ack.tsval = 2;
+	ack.tsecr = tsecr;
+	tcpt_arrive_seg(fx, &ack);
+}
+
+/* RFC 7323 §4 (RTTM) where Karn's rule gives nothing: the ACK of a
+ * retransmitted segment echoes the retransmission's TSval, which dates
+ * it: a 20 ms sample, and the RTO comes back down from its backed-off
+ * value at once. */
+static void test_rfc7323_4_rttm_sample_from_echo_after_timeout(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	uint32_t again;
+	uint64_t backed_off;
+	timed_out_with_ts(&fx, &again, &backed_off);
+	ack_with_echo(&fx, again);
+	tcps_status st = tcpt_status(&fx);
+	assert_true(st.rto < backed_off);
+	assert_true(st.srtt < backed_off / 2);
+	tcpt_teardown(&fx);
+}
+
+/* ...but an echo of the first copy, sent before the timeout, would count
+ * the timeout as round trip: no sample, the RTO stays backed off. */
+static void test_rfc7323_4_rttm_no_sample_from_echo_before_timeout(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	uint32_t again;
+	uint64_t backed_off;
+	uint32_t first = timed_out_with_ts(&fx, &again, &backed_off);
+	assert_true(again != first);
+	uint64_t srtt = tcpt_status(&fx).srtt;
+	ack_with_echo(&fx, first);
+	tcps_status st = tcpt_status(&fx);
+	assert_int_equal(st.rto, backed_off);
+	assert_int_equal(st.srtt, srtt);
+	tcpt_teardown(&fx);
+}
+
 /* The MSS left for text with timestamps on: 1000 - 12. */
 static void test_rfc7323_3_2_ts_option_space_taken_from_mss(void **state)
 {
@@ -644,6 +718,8 @@ int main(void)
 		/* Timestamps */
 		cmocka_unit_test(test_rfc7323_3_2_ts_negotiated_every_segment_carries_ts),
 		cmocka_unit_test(test_rfc7323_3_2_ts_option_space_taken_from_mss),
+		cmocka_unit_test(test_rfc7323_4_rttm_sample_from_echo_after_timeout),
+		cmocka_unit_test(test_rfc7323_4_rttm_no_sample_from_echo_before_timeout),
 		cmocka_unit_test(test_rfc7323_3_2_ts_not_in_syn_ack_not_used),
 		cmocka_unit_test(test_rfc7323_3_2_syn_ack_ts_only_if_syn_had_it),
 		cmocka_unit_test(test_rfc7323_5_3_paws_old_timestamp_dropped_with_ack),
