@@ -83,6 +83,7 @@ typedef struct tcps_config {
 	bool timestamps;          /* offer RFC 7323 timestamps (default true) */
 	bool sack;                /* offer SACK-permitted (default true) */
 	bool nagle;               /* RFC 9293 §3.7.4 Nagle algorithm (default true) */
+	bool tlp;                 /* RFC 8985 §7 tail loss probe (default true) */
 	bool keepalive;           /* RFC 9293 §3.8.4 keep-alives (default false) */
 	uint64_t msl;             /* maximum segment lifetime; TIME_WAIT is 2*msl (default 30 s) */
 	uint64_t rto_initial;     /* RFC 6298 initial RTO (default 1 s) */

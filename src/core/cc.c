@@ -81,7 +81,16 @@ void cc_enter_recovery(tcps_conn *c)
 	c->cwnd = c->ssthresh + TCPS_DUPACK_THRESH * c->snd_mss;
 	c->in_recovery = true;
 	c->lt_bytes = 0;
+	c->pto_at = TCPS_NEVER; /* recovery has its own clock */
 	c->retransmits++;
+}
+
+void cc_on_loss_repaired(tcps_conn *c, uint32_t flight)
+{
+	uint32_t half = flight / 2;
+	c->ssthresh = half > 2 * c->snd_mss ? half : 2 * c->snd_mss;
+	c->cwnd = c->ssthresh;
+	c->bytes_acked = 0;
 }
 
 void cc_on_timeout(tcps_conn *c)

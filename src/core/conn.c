@@ -15,6 +15,7 @@ void tcps_config_default(tcps_config *cfg)
 	cfg->timestamps = true;
 	cfg->sack = true;
 	cfg->nagle = true;
+	cfg->tlp = true;
 	cfg->keepalive = false;
 	cfg->msl = 30 * TCPS_NS_PER_S;
 	cfg->rto_initial = 1 * TCPS_NS_PER_S;
@@ -52,7 +53,7 @@ static void conn_clear(tcps_conn *c, const tcps_config *cfg)
 	c->state = TCPS_CLOSED;
 	ring_init(&c->snd, bufs, cfg->snd_buf);
 	ring_init(&c->rcv, bufs + cfg->snd_buf, cfg->rcv_buf);
-	c->rexmt_at = c->persist_at = c->delack_at = TCPS_NEVER;
+	c->rexmt_at = c->persist_at = c->delack_at = c->pto_at = TCPS_NEVER;
 	c->keepalive_at = c->timewait_at = TCPS_NEVER;
 	/* No run of timeouts yet: left at 0, the first timeout before any ACK
 	 * (a FIN queued in SYN_RCVD) would count the user timeout from time 0
@@ -125,9 +126,9 @@ void conn_closed(tcps_conn *c, int err, tcps_event why)
 		c->error = err;
 	if (c->state != TCPS_CLOSED)
 		conn_apply(c, why);
-	c->rexmt_at = c->persist_at = c->delack_at = TCPS_NEVER;
+	c->rexmt_at = c->persist_at = c->delack_at = c->pto_at = TCPS_NEVER;
 	c->keepalive_at = c->timewait_at = TCPS_NEVER;
-	c->ack_now = c->probe_pending = c->keepalive_pending = c->rexmit_one = false;
+	c->ack_now = c->probe_pending = c->keepalive_pending = c->rexmit_one = c->tlp_pending = false;
 	c->fin_queued = false;
 	c->snd.len = 0;
 	c->snd.head = 0;

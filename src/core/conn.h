@@ -73,6 +73,13 @@ struct tcps_conn {
 	uint32_t rto_ts;           /* the timestamp clock at the last timeout ... */
 	bool rto_ts_set;           /* ... if there was one */
 	bool rexmit_one;           /* fast retransmit: resend snd_una's segment */
+	/* Tail loss probe (RFC 8985 §7). */
+	uint64_t pto_at;           /* its timer */
+	bool tlp_pending;          /* the probe is due: tcps_output sends it */
+	bool tlp_out;              /* a probe is out, SND.MAX was tlp_high then */
+	bool tlp_rexmit;           /* it resent the last segment (no new text) */
+	uint32_t tlp_high;
+	uint32_t tlp_flight;       /* FlightSize when it went */
 	bool rexmit_marked;        /* that segment was resent in this recovery ... */
 	uint32_t rexmit_mark;      /* ... when SND.MAX stood here */
 
@@ -144,6 +151,13 @@ void out_queue_rst(tcps_conn *c, uint32_t seq, uint32_t ack, uint8_t flags);
 /* timer.c */
 void rtt_sample(tcps_conn *c, uint64_t rtt);
 void rexmt_arm(tcps_conn *c, uint64_t now);
+/* After a transmission or an ACK: (re)arms the tail loss probe when one
+ * is due before the retransmission timer, or stops it. */
+void tlp_arm(tcps_conn *c, uint64_t now);
+/* An ACK of new data arrived: settles a probe it covers. */
+void tlp_acked(tcps_conn *c, const tcps_segment *seg);
+/* The probe timer expired: the probe goes with the next tcps_output. */
+int tlp_fire(tcps_conn *c);
 void rexmt_restart(tcps_conn *c, uint64_t now);
 void timewait_start(tcps_conn *c, uint64_t now);
 void keepalive_reset(tcps_conn *c, uint64_t now);
@@ -155,6 +169,9 @@ bool cc_on_dupack(tcps_conn *c);  /* true: retransmit now */
 /* Fast retransmit's window cut (RFC 5681 §3.2 steps 2-3, RFC 6582). */
 void cc_enter_recovery(tcps_conn *c);
 void cc_on_timeout(tcps_conn *c);
+/* A loss repaired without fast recovery (a tail loss probe's): the same
+ * window cut, from the FlightSize when the loss was found. */
+void cc_on_loss_repaired(tcps_conn *c, uint32_t flight);
 static inline uint32_t conn_flight(const tcps_conn *c) { return c->snd_max - c->snd_una; }
 
 /* The timestamp clock (RFC 7323 §5.4): milliseconds. */

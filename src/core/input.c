@@ -294,12 +294,14 @@ static void new_ack(tcps_conn *c, const tcps_segment *seg, uint64_t now)
 		c->snd_nxt = ack;
 	rtt_measure(c, seg, now);
 	cc_on_ack(c, acked);
+	tlp_acked(c, seg);
 	c->backoff = 0;
 	c->first_rexmit_at = TCPS_NEVER;
 	if (c->snd_una == c->snd_max)
 		c->rexmt_at = TCPS_NEVER;
 	else if (c->persist_at == TCPS_NEVER) /* while probing, the persist timer runs alone */
 		rexmt_restart(c, now);
+	tlp_arm(c, now);
 }
 
 /* RFC 5681 §2's duplicate ACK: nothing new, no text, no window change,
@@ -340,25 +342,31 @@ static bool rexmit_lost(tcps_conn *c, const tcps_segment *seg)
 	return false;
 }
 
-/* RFC 6675 §4's IsLost(SND.UNA): the peer SACKs more than
- * (DupThresh - 1) * SMSS above SND.UNA, so SND.UNA's segment is lost
- * however few duplicate ACKs said so.  This catches the hole that a
- * recovery's last ACK uncovers: the segments after it were SACKed during
- * the recovery, whose duplicates counted for nothing, and none is left to
- * send that would draw three more.  Without SACK blocks above SND.UNA
- * (go-back-N duplicates after a timeout) RFC 6582's guard on `recover`
- * stands. */
+/* SND.UNA's segment is lost however few duplicate ACKs said so:
+ * - RFC 6675 §4's IsLost(SND.UNA): the peer SACKs more than
+ *   (DupThresh - 1) * SMSS above it.  This catches the hole that a
+ *   recovery's last ACK uncovers: the segments after it were SACKed
+ *   during the recovery, whose duplicates counted for nothing, and none
+ *   is left to send that would draw three more.
+ * - the peer SACKs a tail loss probe, the last thing sent, and still not
+ *   SND.UNA (RFC 8985 §6.2: what was sent before a segment that arrived
+ *   is lost), which is what the probe is for.
+ * Without SACK blocks above SND.UNA (go-back-N duplicates after a
+ * timeout) RFC 6582's guard on `recover` stands. */
 static bool una_lost(const tcps_conn *c, const tcps_segment *seg)
 {
 	if (c->in_recovery || !c->sack_ok || !(seg->options & TCPS_OPT_SACK) || c->snd_nxt != c->snd_max)
 		return false;
 	uint32_t sacked = 0;
+	bool probe = false;
 	for (uint8_t i = 0; i < seg->nsack && i < TCPS_MAX_SACK_BLOCKS; i++) {
 		const tcps_sack_block *b = &seg->sack[i];
-		if (seq_gt(b->left, c->snd_una) && seq_gt(b->right, b->left) && seq_leq(b->right, c->snd_max))
+		if (seq_gt(b->left, c->snd_una) && seq_gt(b->right, b->left) && seq_leq(b->right, c->snd_max)) {
 			sacked += b->right - b->left;
+			probe |= c->tlp_out && b->right == c->tlp_high;
+		}
 	}
-	return sacked > (TCPS_DUPACK_THRESH - 1) * c->snd_mss;
+	return probe || sacked > (TCPS_DUPACK_THRESH - 1) * c->snd_mss;
 }
 
 /* Step five: the ACK field.  Returns false when the segment is dropped

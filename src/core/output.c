@@ -168,6 +168,7 @@ static void sent(tcps_conn *c, uint32_t seq, uint32_t seglen, uint64_t now)
 	}
 	if (c->persist_at == TCPS_NEVER)
 		rexmt_arm(c, now);
+	tlp_arm(c, now);
 }
 
 /* The first or second duplicate ACK has come, and new data may go past
@@ -241,6 +242,27 @@ static int send_rst(tcps_conn *c, tcps_segment *s)
 	return 1;
 }
 
+/* The tail loss probe (RFC 8985 §7.3): new text when the peer's window
+ * takes it (past cwnd: one segment), else the last segment again. */
+static void send_probe(tcps_conn *c, tcps_segment *s, uint8_t *buf, size_t cap, uint64_t now)
+{
+	uint32_t end = data_end(c), wnd_end = c->snd_una + c->snd_wnd, seq, max;
+	c->tlp_rexmit = !(seq_lt(c->snd_nxt, end) && seq_gt(wnd_end, c->snd_nxt));
+	if (!c->tlp_rexmit) {
+		seq = c->snd_nxt;
+		max = wnd_end - seq < c->snd_mss ? wnd_end - seq : c->snd_mss;
+	} else {
+		uint32_t span = conn_flight(c);
+		max = span < c->snd_mss ? span : c->snd_mss;
+		seq = c->snd_max - max;
+		c->retransmits++;
+	}
+	c->tlp_out = true; /* before sent(): no new probe armed for this one */
+	c->tlp_flight = conn_flight(c);
+	sent(c, seq, segment_at(c, s, buf, cap, seq, max, now), now);
+	c->tlp_high = c->snd_max;
+}
+
 int tcps_output(tcps_conn *c, tcps_segment *s, uint8_t *buf, size_t cap, uint64_t now)
 {
 	if (c->rst_pending)
@@ -256,6 +278,11 @@ int tcps_output(tcps_conn *c, tcps_segment *s, uint8_t *buf, size_t cap, uint64_
 	/* Text and FIN wait for the handshake: our SYN must be acknowledged. */
 	if (syn_acked && c->state != TCPS_TIME_WAIT) {
 		uint32_t len;
+		if (c->tlp_pending) {
+			c->tlp_pending = false;
+			send_probe(c, s, buf, cap, now);
+			return 1;
+		}
 		if (c->rexmit_one) {
 			c->rexmit_one = false;
 			c->rexmit_marked = true;

@@ -64,6 +64,8 @@ uint64_t tcps_get_expiry(const tcps_conn *c)
 		t = c->keepalive_at;
 	if (c->timewait_at < t)
 		t = c->timewait_at;
+	if (c->pto_at < t)
+		t = c->pto_at;
 	return t;
 }
 
@@ -92,6 +94,8 @@ static int rexmt_fire(tcps_conn *c, uint64_t now)
 	c->rtt_timing = false;
 	c->rto_ts = conn_ts_clock(now);
 	c->rto_ts_set = true;
+	c->pto_at = TCPS_NEVER; /* the timeout took over from any probe */
+	c->tlp_out = c->tlp_pending = false;
 	c->retransmits++;
 	rexmt_restart(c, now);
 	return 0;
@@ -148,6 +152,8 @@ int tcps_handle_expiry(tcps_conn *c, uint64_t now)
 		if (r)
 			return r;
 	}
+	if (c->pto_at <= now)
+		tlp_fire(c);
 	if (c->persist_at <= now) {
 		int r = persist_fire(c, now);
 		if (r)

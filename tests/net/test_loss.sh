@@ -20,11 +20,11 @@
 #
 # Sizes: tcpstate's direction is small because its loss recovery is
 # NewReno's, one hole a round trip, with SACK used to see losses early
-# (RFC 6675 IsLost, a lost retransmission, Limited Transmit) but no
-# scoreboard; a tail loss, or a retransmission lost with nothing sent
-# after it, still waits for a timeout (200 ms).  At 5% loss each way 1 MB
-# took 1.6-4 s here beside the kernel's 20 MB, 4 MB 2.6-12 s (before
-# those, 4 MB took 14-20 s).  The whole test: about 10-20 s.
+# (RFC 6675 IsLost, a lost retransmission, Limited Transmit, a tail loss
+# probe) but no scoreboard; a loss with nothing sent after it to tell of
+# it still waits for a timeout (200 ms).  At 5% loss each way 1 MB took
+# 0.9-1.9 s here beside the kernel's 20 MB, 4 MB 0.5-5 s (before those,
+# 4 MB took 14-20 s).  The whole test: about 10 s.
 #
 # Reordering: nftables cannot reorder packets and there is no netem here,
 # so the engine's handling of reordered (and duplicated) segments is

@@ -14,6 +14,7 @@ void tcpt_config(tcps_config *cfg)
 	cfg->iss = TCPT_LOCAL_ISS;
 	cfg->timestamps = false;
 	cfg->sack = false;
+	cfg->tlp = false;
 	cfg->wscale = -1;
 }
 

@@ -443,13 +443,15 @@ static void test_rfc6582_no_fast_retransmit_below_recover_after_rto(void **state
 
 /* RFC 6675 §2: with SACK, an ACK at SND.UNA that reports SACKed data is a
  * duplicate even when its window moved (Linux moves it on most ACKs). */
-/* ESTABLISHED (passive) with SACK permitted both ways and MSS 536;
- * returns the first octet of our text.  The peer's SYN offers SACK. */
-static uint32_t setup_sack(tcpt_fx *fx)
+/* ESTABLISHED (passive) with SACK permitted both ways and MSS 536, and
+ * tail loss probes when tlp; returns the first octet of our text.  The
+ * handshake's RTT is 0: SRTT 0, RTO rto_min (200 ms). */
+static uint32_t setup_sack_tlp(tcpt_fx *fx, bool tlp)
 {
 	tcps_config cfg;
 	tcpt_config(&cfg);
 	cfg.sack = true;
+	cfg.tlp = tlp;
 	tcpt_setup(fx, TCPS_CLOSED, false, &cfg);
 	tcps_tuple t = tcpt_tuple(true);
 	assert_int_equal(tcps_open_passive(fx->c, &t, fx->now), 0);
@@ -460,6 +462,11 @@ static uint32_t setup_sack(tcpt_fx *fx)
 	tcpt_arrive(fx, TCPS_ACK, TCPT_REMOTE_ISS + 1, TCPT_LOCAL_ISS + 1, NULL, 0);
 	assert_true(tcpt_status(fx).sack_permitted);
 	return TCPT_LOCAL_ISS + 1;
+}
+
+static uint32_t setup_sack(tcpt_fx *fx)
+{
+	return setup_sack_tlp(fx, false);
 }
 
 /* An ACK of `ack` from the peer SACKing [left, right), with window wnd. */
@@ -560,6 +567,117 @@ static void test_rfc8985_lost_retransmission_resent_on_sack_evidence(void **stat
 	tcpt_teardown(&fx);
 }
 
+/* ================= RFC 8985 §7: tail loss probe ================= */
+
+#define PTO_MIN (10 * TCPS_NS_PER_MS)
+
+/* Four segments out (the initial window at MSS 536) of `segs` written,
+ * no ACK: the probe timer runs, 2*SRTT but at least 10 ms, before the
+ * RTO.  Returns the first octet of the text. */
+static uint32_t setup_tail(tcpt_fx *fx, uint32_t segs, uint32_t wnd)
+{
+	const uint32_t l = setup_sack_tlp(fx, true), mss = 536;
+	static uint8_t data[16 * 536];
+	assert_true(segs <= 16);
+	if (wnd) /* the peer's window, from a window update */
+		sack_ack(fx, l, l, l, (uint16_t)wnd);
+	assert_int_equal(tcps_send(fx->c, data, segs * mss, fx->now), (long)(segs * mss));
+	assert_int_equal(tcpt_drain(fx), 4);
+	assert_int_equal(tcps_get_expiry(fx->c), fx->now + PTO_MIN);
+	return l;
+}
+
+/* §7.3: with no new text to send, the probe is the last segment again,
+ * sent PTO after it; then the retransmission timer is the next one. */
+static void test_rfc8985_7_3_probe_resends_last_segment(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_tail(&fx, 4, 0), mss = 536;
+	uint64_t sent_at = fx.now;
+	assert_true(tcpt_to_expiry(&fx));
+	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, l + 3 * mss, TCPT_REMOTE_ISS + 1, mss);
+	tcpt_expect_nothing(&fx);
+	assert_int_equal(tcpt_status(&fx).retransmits, 1);
+	assert_int_equal(tcps_get_expiry(fx.c), sent_at + 200 * TCPS_NS_PER_MS);
+	tcpt_teardown(&fx);
+}
+
+/* §7.3: new text goes first when the peer's window takes it, even past
+ * cwnd: one segment. */
+static void test_rfc8985_7_3_probe_sends_new_text_first(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_tail(&fx, 8, 0), mss = 536;
+	assert_true(tcpt_to_expiry(&fx));
+	tcpt_expect(&fx, TCPS_ACK, l + 4 * mss, TCPT_REMOTE_ISS + 1, mss);
+	tcpt_expect_nothing(&fx);
+	assert_int_equal(tcpt_status(&fx).retransmits, 0);
+	tcpt_teardown(&fx);
+}
+
+/* §7.2: a lone segment's probe waits 2*SRTT plus the peer's worst-case
+ * delayed ACK (200 ms), which is not before the RTO here: no probe, the
+ * retransmission timer does it (and cwnd falls to one segment). */
+static void test_rfc8985_7_2_no_probe_when_rto_comes_first(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_sack_tlp(&fx, true);
+	static uint8_t data[100];
+	assert_int_equal(tcps_send(fx.c, data, sizeof data, fx.now), (long)sizeof data);
+	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, l, TCPT_REMOTE_ISS + 1, 100);
+	assert_int_equal(tcps_get_expiry(fx.c), fx.now + 200 * TCPS_NS_PER_MS);
+	assert_true(tcpt_to_expiry(&fx));
+	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, l, TCPT_REMOTE_ISS + 1, 100);
+	assert_int_equal(tcpt_status(&fx).cwnd, 536);
+	tcpt_teardown(&fx);
+}
+
+/* RFC 8985 §6.2 on the probe: the peer SACKs the probe, the last thing
+ * sent, and not SND.UNA: what was sent before it is lost, and fast
+ * recovery starts on that one duplicate ACK. */
+static void test_rfc8985_6_2_sacked_probe_starts_recovery(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_tail(&fx, 4, 0), mss = 536;
+	assert_true(tcpt_to_expiry(&fx));
+	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, l + 3 * mss, TCPT_REMOTE_ISS + 1, mss);
+	sack_ack(&fx, l, l + 3 * mss, l + 4 * mss, 64000);
+	tcpt_expect(&fx, TCPS_ACK, l, TCPT_REMOTE_ISS + 1, mss);
+	assert_int_equal(tcpt_status(&fx).retransmits, 2);
+	tcpt_teardown(&fx);
+}
+
+/* §7.4: a resent probe whose ACK covers everything repaired a loss (no
+ * D-SACK says the first copy arrived): the window is cut as fast
+ * recovery would; with a D-SACK it is not. */
+static void test_rfc8985_7_4_probe_repairing_a_loss_halves_cwnd(void **state)
+{
+	(void)state;
+	for (int dup = 0; dup < 2; dup++) {
+		tcpt_fx fx;
+		const uint32_t l = setup_tail(&fx, 4, 0), mss = 536;
+		assert_true(tcpt_to_expiry(&fx));
+		tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, l + 3 * mss, TCPT_REMOTE_ISS + 1, mss);
+		uint32_t cwnd = tcpt_status(&fx).cwnd;
+		if (dup) /* D-SACK of the probe's copy, below the cumulative ACK */
+			sack_ack(&fx, l + 4 * mss, l + 3 * mss, l + 4 * mss, 64000);
+		else
+			tcpt_arrive(&fx, TCPS_ACK, TCPT_REMOTE_ISS + 1, l + 4 * mss, NULL, 0);
+		tcps_status st = tcpt_status(&fx);
+		if (dup) {
+			assert_int_equal(st.cwnd, cwnd + mss); /* slow start, as for any ACK */
+		} else {
+			assert_int_equal(st.ssthresh, cwnd / 2 > 2 * mss ? cwnd / 2 : 2 * mss);
+			assert_int_equal(st.cwnd, st.ssthresh);
+		}
+		tcpt_teardown(&fx);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +685,11 @@ int main(void)
 		cmocka_unit_test(test_rfc6675_4_islost_retransmits_before_three_dupacks),
 		cmocka_unit_test(test_rfc6675_4_islost_needs_more_than_two_smss),
 		cmocka_unit_test(test_rfc8985_lost_retransmission_resent_on_sack_evidence),
+		cmocka_unit_test(test_rfc8985_7_3_probe_resends_last_segment),
+		cmocka_unit_test(test_rfc8985_7_3_probe_sends_new_text_first),
+		cmocka_unit_test(test_rfc8985_7_2_no_probe_when_rto_comes_first),
+		cmocka_unit_test(test_rfc8985_6_2_sacked_probe_starts_recovery),
+		cmocka_unit_test(test_rfc8985_7_4_probe_repairing_a_loss_halves_cwnd),
 		cmocka_unit_test(test_rfc5681_3_1_initial_window_per_smss),
 		cmocka_unit_test(test_rfc5681_3_1_initial_window_limits_first_flight),
 		cmocka_unit_test(test_rfc5681_3_1_slow_start_grows_per_ack),
