@@ -81,7 +81,9 @@ void cc_enter_recovery(tcps_conn *c)
 	c->cwnd = c->ssthresh + TCPS_DUPACK_THRESH * c->snd_mss;
 	c->in_recovery = true;
 	c->lt_bytes = 0;
-	c->pto_at = TCPS_NEVER; /* recovery has its own clock */
+	/* Recovery has its own clock, and its cut covers a loss a probe found. */
+	c->pto_at = TCPS_NEVER;
+	c->tlp_out = false;
 	c->retransmits++;
 }
 

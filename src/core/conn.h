@@ -157,7 +157,7 @@ void tlp_arm(tcps_conn *c, uint64_t now);
 /* An ACK of new data arrived: settles a probe it covers. */
 void tlp_acked(tcps_conn *c, const tcps_segment *seg);
 /* The probe timer expired: the probe goes with the next tcps_output. */
-int tlp_fire(tcps_conn *c);
+void tlp_fire(tcps_conn *c);
 void rexmt_restart(tcps_conn *c, uint64_t now);
 void timewait_start(tcps_conn *c, uint64_t now);
 void keepalive_reset(tcps_conn *c, uint64_t now);

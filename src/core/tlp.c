@@ -34,12 +34,11 @@ void tlp_arm(tcps_conn *c, uint64_t now)
 		c->pto_at = now + pto;
 }
 
-int tlp_fire(tcps_conn *c)
+void tlp_fire(tcps_conn *c)
 {
 	c->pto_at = TCPS_NEVER;
 	if (may_probe(c))
 		c->tlp_pending = true;
-	return 0;
 }
 
 /* RFC 2883: a SACK block at or below the cumulative ACK reports a

@@ -651,6 +651,33 @@ static void test_rfc8985_6_2_sacked_probe_starts_recovery(void **state)
 	tcpt_teardown(&fx);
 }
 
+/* When the probe's SACK started fast recovery, the recovery's cut is the
+ * one: its full ACK leaves cwnd as RFC 6582 deflates it, and the probe
+ * cuts nothing more. */
+static void test_rfc8985_7_4_recovery_started_by_probe_cuts_once(void **state)
+{
+	(void)state;
+	tcpt_fx fx;
+	const uint32_t l = setup_sack_tlp(&fx, true), mss = 536;
+	static uint8_t data[9 * 536];
+	assert_int_equal(tcps_send(fx.c, data, sizeof data, fx.now), (long)sizeof data);
+	assert_int_equal(tcpt_drain(&fx), 4);
+	tcpt_arrive(&fx, TCPS_ACK, TCPT_REMOTE_ISS + 1, l + 4 * mss, NULL, 0);
+	assert_int_equal(tcpt_drain(&fx), 5); /* cwnd 5: 4..8, all of it */
+	assert_true(tcpt_to_expiry(&fx));
+	tcpt_expect(&fx, TCPS_ACK | TCPS_PSH, l + 8 * mss, TCPT_REMOTE_ISS + 1, mss);
+	sack_ack(&fx, l + 4 * mss, l + 8 * mss, l + 9 * mss, 64000);
+	tcpt_expect(&fx, TCPS_ACK, l + 4 * mss, TCPT_REMOTE_ISS + 1, mss);
+	uint32_t ssthresh = tcpt_status(&fx).ssthresh;
+	assert_int_equal(ssthresh, 5 * mss / 2);
+	tcpt_drain(&fx);
+	tcpt_arrive(&fx, TCPS_ACK, TCPT_REMOTE_ISS + 1, l + 9 * mss, NULL, 0); /* full ACK */
+	tcps_status st = tcpt_status(&fx);
+	assert_int_equal(st.ssthresh, ssthresh);
+	assert_int_equal(st.cwnd, 2 * mss); /* min(ssthresh, max(FlightSize, SMSS) + SMSS) */
+	tcpt_teardown(&fx);
+}
+
 /* §7.4: a resent probe whose ACK covers everything repaired a loss (no
  * D-SACK says the first copy arrived): the window is cut as fast
  * recovery would; with a D-SACK it is not. */
@@ -690,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_rfc8985_7_2_no_probe_when_rto_comes_first),
 		cmocka_unit_test(test_rfc8985_6_2_sacked_probe_starts_recovery),
 		cmocka_unit_test(test_rfc8985_7_4_probe_repairing_a_loss_halves_cwnd),
+		cmocka_unit_test(test_rfc8985_7_4_recovery_started_by_probe_cuts_once),
 		cmocka_unit_test(test_rfc5681_3_1_initial_window_per_smss),
 		cmocka_unit_test(test_rfc5681_3_1_initial_window_limits_first_flight),
 		cmocka_unit_test(test_rfc5681_3_1_slow_start_grows_per_ack),
