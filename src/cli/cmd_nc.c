@@ -24,6 +24,8 @@ static void usage(FILE *out)
 	      "existing one), gives the kernel its side of the link, and talks TCP to the\n"
 	      "kernel through it: standard input goes to the connection, the connection to\n"
 	      "standard output, and end of input sends FIN (a half-close, like nc -N).\n"
+	      "When tcpstate closed first, nc stays up to a second in TIME_WAIT to\n"
+	      "acknowledge the kernel's FIN again if its last ACK was lost.\n"
 	      "HOST is numeric: the kernel's address on the link (198.18.0.1, 2001:2::1) or\n"
 	      "any address the kernel routes on.\n\n"
 	      "  -l                 listen on PORT at tcpstate's addresses, take one connection\n"
@@ -237,7 +239,15 @@ typedef struct nc_run {
 	bool out_ok;            /* standard output still takes data */
 	char in[65536];         /* read from standard input, not yet sent */
 	size_t in_off, in_len;
+	uint64_t linger_until;  /* in TIME_WAIT: when nc ends */
 } nc_run;
+
+/* nc ends its connection's life early: TIME_WAIT would hold it for 2*MSL.
+ * It stays long enough to acknowledge a FIN the kernel sends again when
+ * nc's last ACK was lost (the kernel resends after its RTO, 200 ms at
+ * least, then 400 ms); gone at once, the device would go with it and the
+ * kernel's socket would sit in LAST_ACK, the final ACK never arriving. */
+#define NC_TIME_WAIT_LINGER (1 * TCPS_NS_PER_S)
 
 /* What standard input gave goes to the connection as its send buffer
  * takes it; after the last of it, the half-close. */
@@ -342,8 +352,9 @@ static int loop(nc_run *r, uint64_t give_up)
 				       { .fd = STDIN_FILENO, .events = POLLIN } };
 		nfds_t np = r->s && wants_stdin(r) ? 2 : 1;
 		int timeout = tcpn_stack_timeout_ms(r->st, now);
-		if (give_up != TCPS_NEVER) {
-			int g = give_up > now ? (int)((give_up - now) / TCPS_NS_PER_MS + 1) : 0;
+		uint64_t until = r->linger_until ? r->linger_until : give_up;
+		if (until != TCPS_NEVER) {
+			int g = until > now ? (int)((until - now) / TCPS_NS_PER_MS + 1) : 0;
 			if (timeout < 0 || g < timeout)
 				timeout = g;
 		}
@@ -364,7 +375,9 @@ static int loop(nc_run *r, uint64_t give_up)
 		if (err && err != TCPS_ERR_CLOSING)
 			return report(err);
 		tcps_state s = tcpn_state(r->s);
-		if (s == TCPS_CLOSED || s == TCPS_TIME_WAIT) {
+		if (s == TCPS_TIME_WAIT && !r->linger_until)
+			r->linger_until = tcpn_now() + NC_TIME_WAIT_LINGER;
+		if (s == TCPS_CLOSED || (s == TCPS_TIME_WAIT && tcpn_now() >= r->linger_until)) {
 			err = tcpn_error(r->s);
 			return err ? report(err) : CLI_EXIT_OK;
 		}

@@ -19,6 +19,13 @@
 #                   sides must end in TIME_WAIT, tcpstate through CLOSING
 #                   or FIN_WAIT_2 (which of the two depends on whose FIN is
 #                   retransmitted first), the kernel in TIME-WAIT.
+#   final-ack-lost  (connect role) tcpstate closes first; its ACK of the
+#                   kernel's FIN is dropped (nftables, until nc says
+#                   TIME_WAIT): the kernel, in LAST-ACK, sends its FIN again
+#                   after its RTO, and nc, lingering in TIME_WAIT, must
+#                   acknowledge it, so the kernel's socket ends CLOSED, not
+#                   stuck in LAST-ACK with the device gone (the seed's "final
+#                   ACK never arrives").
 # Every stream is checked by size and SHA-256; tcpstate nc must exit 0.
 #
 # Usage: test_close.sh path/to/tcpstate   (exit 77: skipped, needs root)
@@ -143,9 +150,37 @@ both() { # ROLE
 	tn_ok "$name: both FINs lost ($lost_in and $lost_out packets dropped), then crossed; both in TIME_WAIT; tcpstate: $(tn_states "$TN_WORK/$name.err")"
 }
 
+final_ack_lost() {
+	local name=final-ack-lost ns fin=$TN_WORK/final-ack-lost.fin go=$TN_WORK/final-ack-lost.go
+	tn_ns "fal"
+	ns=$TN_NS
+	start connect "$ns" "$name" "$SMALL" "recv_sha,touch:$fin,wait:$go,close" || return
+	tn_wait_file "$fin" 10 || { tn_fail "$name: tcpstate's FIN never arrived"; finish "$name"; return; }
+	tn_nft "$ns" input iifname tcps0 meta l4proto tcp counter drop
+	touch "$go"
+	tn_wait_nc_state "$TN_WORK/$name.err" TIME_WAIT 10 || tn_fail "$name: tcpstate never reached TIME_WAIT"
+	local lost state _
+	lost=$(tn_nft_packets "$ns" input)
+	tn_nft_flush "$ns" input # before the kernel's RTO (200 ms at least) sends the FIN again
+	for _ in $(seq 60); do
+		state=$(tn_ss_state "$ns" 5001)
+		[ -z "$state" ] && break
+		sleep 0.05
+	done
+	finish "$name"
+	tn_check_recv "$name.kernel" "$SMALL_N" "$SMALL_SHA"
+	[ "$lost" -ge 1 ] || tn_fail "$name: the final ACK was not dropped"
+	if [ -n "$state" ]; then
+		tn_fail "$name: the kernel's socket is still '$state' 3 s after the final ACK was lost"
+	else
+		tn_ok "$name: final ACK lost ($lost packet dropped); the kernel's FIN sent again was acknowledged from TIME_WAIT, its socket closed"
+	fi
+}
+
 for role in connect listen; do
 	tcpstate_first "$role"
 	kernel_first "$role"
 	both "$role"
 done
+final_ack_lost
 tn_done
