@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of fuzz_trace into fuzz/corpus/: a few small
 captures, in the target's input layout (see fuzz_trace.c), built from the
-same kinds of frames tests/unit/test_trace_decode.c builds: whole
+same kinds of frames tests/unit/test_trace_decode*.c build: whole
 conversations, so that the fuzzer starts from inputs that reach deep into
 the observer, over every family of link type."""
 import os

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "support.h"
+#include "decode_fx.h"
 #include "frame.h"
 #include "trace/decode.h"
 
@@ -30,31 +31,12 @@ static void patch16(frame *f, size_t at, size_t v)
 	f->b[at + 1] = (uint8_t)v;
 }
 
-static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
-static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
 /* The tunnel's endpoints, which must never show in the result. */
 static const uint8_t outer4_src[4] = { 192, 0, 2, 1 };
 static const uint8_t outer4_dst[4] = { 192, 0, 2, 2 };
 static const uint8_t outer6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, [15] = 1 };
 static const uint8_t outer6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, [15] = 2 };
-/* The traced connection's. */
-static const uint8_t v4_src[4] = { 10, 0, 0, 1 };
-static const uint8_t v4_dst[4] = { 10, 0, 0, 2 };
-static const uint8_t v6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-static const uint8_t v6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
-
-static void eth(frame *f, uint16_t type)
-{
-	put(f, mac_b, 6);
-	put(f, mac_a, 6);
-	put16(f, type);
-}
-
-static void vlan_tag(frame *f, uint16_t vid, uint16_t next)
-{
-	put16(f, vid);
-	put16(f, next);
-}
+/* The traced connection's: dfx_v4_src... (decode_fx.h). */
 
 /* An IPv4 header without options; its total length is patched by
  * ip_end().  Returns where the header starts. */
@@ -144,7 +126,7 @@ static void syn(frame *f, size_t len)
 /* The traced packet: IPv4 or IPv6 with the SYN in it. */
 static void inner_v4(frame *f, size_t len)
 {
-	size_t ip = ipv4_from(f, 6, 0, v4_src, v4_dst);
+	size_t ip = ipv4_from(f, 6, 0, dfx_v4_src, dfx_v4_dst);
 
 	syn(f, len);
 	ip_end(f, ip);
@@ -152,7 +134,7 @@ static void inner_v4(frame *f, size_t len)
 
 static void inner_v6(frame *f, size_t len)
 {
-	size_t ip = ipv6_from(f, 6, v6_src, v6_dst);
+	size_t ip = ipv6_from(f, 6, dfx_v6_src, dfx_v6_dst);
 
 	syn(f, len);
 	ip_end(f, ip);
@@ -205,8 +187,8 @@ static void assert_inner_v4(const frame *f, uint32_t len)
 	assert_int_equal(decode(f, &p, &why), TRACE_DEC_TCP);
 	assert_null(why);
 	assert_int_equal(p.family, 4);
-	assert_memory_equal(p.src, v4_src, 4);
-	assert_memory_equal(p.dst, v4_dst, 4);
+	assert_memory_equal(p.src, dfx_v4_src, 4);
+	assert_memory_equal(p.dst, dfx_v4_dst, 4);
 	assert_memory_equal(p.src + 4, zero, 12);
 	assert_syn(&p, len);
 	assert_false(p.truncated);
@@ -220,8 +202,8 @@ static void assert_inner_v6(const frame *f, uint32_t len)
 	assert_int_equal(decode(f, &p, &why), TRACE_DEC_TCP);
 	assert_null(why);
 	assert_int_equal(p.family, 6);
-	assert_memory_equal(p.src, v6_src, 16);
-	assert_memory_equal(p.dst, v6_dst, 16);
+	assert_memory_equal(p.src, dfx_v6_src, 16);
+	assert_memory_equal(p.dst, dfx_v6_dst, 16);
 	assert_syn(&p, len);
 	assert_false(p.truncated);
 }
@@ -262,7 +244,7 @@ static void test_mpls_one_label_ipv4(void **state)
 	frame f = { .n = 0 };
 
 	(void)state;
-	eth(&f, 0x8847);
+	dfx_eth(&f, 0x8847);
 	put32(&f, 29u << 12 | 6u << 9 | 1u << 8 | 255); /* label 29, TC 6, S, TTL */
 	inner_v4(&f, 9);
 	assert_inner_v4(&f, 9);
@@ -274,8 +256,8 @@ static void test_mpls_stack_in_vlan_ipv6(void **state)
 	frame f = { .n = 0 };
 
 	(void)state;
-	eth(&f, 0x8100);
-	vlan_tag(&f, 0, 0x8848);
+	dfx_eth(&f, 0x8100);
+	dfx_vlan_tag(&f, 0, 0x8848);
 	put32(&f, 16106u << 12 | 44);
 	put32(&f, 17u << 12 | 44);
 	put32(&f, 3u << 12 | 1u << 8 | 44);
@@ -290,13 +272,13 @@ static void test_mpls_broken(void **state)
 
 	(void)state;
 	/* No bottom-of-stack bit before the frame ends. */
-	eth(&f, 0x8847);
+	dfx_eth(&f, 0x8847);
 	put32(&f, 16u << 12 | 64);
 	put32(&f, 17u << 12 | 64);
 	assert_result(&f, TRACE_DEC_MALFORMED, "MPLS label stack cut short");
 	/* A pseudowire control word: not IP, not followed. */
 	f.n = 0;
-	eth(&f, 0x8847);
+	dfx_eth(&f, 0x8847);
 	put32(&f, 16u << 12 | 1u << 8 | 64);
 	put32(&f, 0);
 	put_zeros(&f, 40);
@@ -308,9 +290,9 @@ static size_t pppoe(frame *f, uint16_t ppp_proto)
 {
 	size_t len_at;
 
-	eth(f, 0x8100);
-	vlan_tag(f, 3704, 0x8100);
-	vlan_tag(f, 2474, 0x8864);
+	dfx_eth(f, 0x8100);
+	dfx_vlan_tag(f, 3704, 0x8100);
+	dfx_vlan_tag(f, 2474, 0x8864);
 	put8(f, 0x11);
 	put8(f, 0);
 	put16(f, 0x0f07);
@@ -360,7 +342,7 @@ static void test_pppoe_compressed_protocol(void **state)
 	frame f = { .n = 0 };
 
 	(void)state;
-	eth(&f, 0x8864);
+	dfx_eth(&f, 0x8864);
 	put8(&f, 0x11);
 	put8(&f, 0);
 	put16(&f, 1);
@@ -380,13 +362,13 @@ static void test_pppoe_not_ip(void **state)
 	assert_result(&f, TRACE_DEC_NOT_TCP, "PPP, not IP");
 	/* Discovery stage (PADI, code 0x09) on the session EtherType. */
 	f.n = 0;
-	eth(&f, 0x8864);
+	dfx_eth(&f, 0x8864);
 	put8(&f, 0x11);
 	put8(&f, 0x09);
 	put_zeros(&f, 30);
 	assert_result(&f, TRACE_DEC_NOT_TCP, "not session data");
 	f.n = 0;
-	eth(&f, 0x8864);
+	dfx_eth(&f, 0x8864);
 	put_zeros(&f, 5);
 	assert_result(&f, TRACE_DEC_MALFORMED, "PPPoE header cut short");
 }
@@ -398,11 +380,11 @@ static void test_pbb_8021ah(void **state)
 	frame f = { .n = 0 };
 
 	(void)state;
-	eth(&f, 0x8100);
-	vlan_tag(&f, 0xefd3, 0x88e7);
+	dfx_eth(&f, 0x8100);
+	dfx_vlan_tag(&f, 0xefd3, 0x88e7);
 	put32(&f, 0x001ebb30);
-	eth(&f, 0x8100);
-	vlan_tag(&f, 100, 0x0800);
+	dfx_eth(&f, 0x8100);
+	dfx_vlan_tag(&f, 100, 0x0800);
 	inner_v4(&f, 1);
 	assert_inner_v4(&f, 1);
 	assert_every_cut(&f, 14 + 4 + 4 + 14 + 4 + 20);
@@ -414,11 +396,11 @@ static void test_vntag_sandwich(void **state)
 	frame f = { .n = 0 };
 
 	(void)state;
-	eth(&f, 0x8100);
-	vlan_tag(&f, 250, 0x8926);
+	dfx_eth(&f, 0x8100);
+	dfx_vlan_tag(&f, 250, 0x8926);
 	put32(&f, 0x00000033);
 	put16(&f, 0x8100);
-	vlan_tag(&f, 250, 0x0800);
+	dfx_vlan_tag(&f, 250, 0x0800);
 	inner_v4(&f, 0);
 	assert_inner_v4(&f, 0);
 	assert_every_cut(&f, 14 + 4 + 6 + 4 + 20);
@@ -431,9 +413,9 @@ static void test_fabricpath(void **state)
 	frame f = { .n = 0 };
 
 	(void)state;
-	eth(&f, 0x8903);
+	dfx_eth(&f, 0x8903);
 	put16(&f, 0x0000);
-	eth(&f, 0x86dd);
+	dfx_eth(&f, 0x86dd);
 	inner_v6(&f, 2);
 	assert_inner_v6(&f, 2);
 	assert_every_cut(&f, 16 + 14 + 40);
@@ -447,14 +429,14 @@ static void test_ip_in_ip_and_6in4(void **state)
 	size_t outer;
 
 	(void)state;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 4, 0, outer4_src, outer4_dst);
 	inner_v4(&f, 4);
 	ip_end(&f, outer);
 	assert_inner_v4(&f, 4);
 
 	f.n = 0;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 41, 0, outer4_src, outer4_dst);
 	inner_v6(&f, 4);
 	ip_end(&f, outer);
@@ -462,7 +444,7 @@ static void test_ip_in_ip_and_6in4(void **state)
 
 	/* IPv4 in IPv6, behind a destination options header. */
 	f.n = 0;
-	eth(&f, 0x86dd);
+	dfx_eth(&f, 0x86dd);
 	outer = ipv6_from(&f, 60, outer6_src, outer6_dst);
 	put8(&f, 4);
 	put8(&f, 0);
@@ -490,7 +472,7 @@ static void test_gre_ipv4(void **state)
 	size_t outer;
 
 	(void)state;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 47, 0, outer4_src, outer4_dst);
 	gre(&f, 0, 0x0800);
 	inner_v4(&f, 7);
@@ -506,7 +488,7 @@ static void test_gre_optional_fields_ipv6_over_ipv6(void **state)
 	size_t outer;
 
 	(void)state;
-	eth(&f, 0x86dd);
+	dfx_eth(&f, 0x86dd);
 	outer = ipv6_from(&f, 47, outer6_src, outer6_dst);
 	gre(&f, 0x8000 | 0x2000 | 0x1000, 0x86dd);
 	inner_v6(&f, 3);
@@ -522,11 +504,11 @@ static void test_gre_ethernet(void **state)
 	size_t outer;
 
 	(void)state;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 47, 0, outer4_src, outer4_dst);
 	gre(&f, 0x2000, 0x6558);
-	eth(&f, 0x8100);
-	vlan_tag(&f, 7, 0x0800);
+	dfx_eth(&f, 0x8100);
+	dfx_vlan_tag(&f, 7, 0x0800);
 	inner_v4(&f, 2);
 	ip_end(&f, outer);
 	assert_inner_v4(&f, 2);
@@ -539,7 +521,7 @@ static void test_gre_not_read(void **state)
 
 	(void)state;
 	/* Version 1: PPTP's enhanced GRE. */
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 47, 0, outer4_src, outer4_dst);
 	gre(&f, 0x2001, 0x880b);
 	put_zeros(&f, 40);
@@ -551,7 +533,7 @@ static void test_gre_not_read(void **state)
 	assert_result(&f, TRACE_DEC_NOT_TCP, "source routing");
 	/* The key flag set, the key not there. */
 	f.n = 0;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 47, 0, outer4_src, outer4_dst);
 	put16(&f, 0x2000);
 	put16(&f, 0x0800);
@@ -568,21 +550,21 @@ static void aruba_frame(frame *f, int amsdu)
 	static const uint8_t snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
 	size_t outer, sub = 0;
 
-	eth(f, 0x0800);
+	dfx_eth(f, 0x0800);
 	outer = ipv4_from(f, 47, 0, outer4_src, outer4_dst);
 	gre(f, 0, 0x8240);
 	put8(f, 0x88);                /* data, QoS data */
 	put8(f, 0x02);                /* from DS */
 	put16(f, 0);
-	put(f, mac_a, 6);
-	put(f, mac_b, 6);
-	put(f, mac_a, 6);
+	put(f, dfx_mac_a, 6);
+	put(f, dfx_mac_b, 6);
+	put(f, dfx_mac_a, 6);
 	put16(f, 0);
 	put8(f, amsdu ? 0x80 : 0);    /* QoS control, A-MSDU present */
 	put8(f, 0);
 	if (amsdu) {
-		put(f, mac_a, 6);
-		put(f, mac_b, 6);
+		put(f, dfx_mac_a, 6);
+		put(f, dfx_mac_b, 6);
 		sub = f->n;
 		put16(f, 0);
 	}
@@ -591,8 +573,8 @@ static void aruba_frame(frame *f, int amsdu)
 	if (amsdu) {
 		patch16(f, sub, f->n - sub - 2);
 		put_zeros(f, (4 - (f->n - sub - 2) % 4) % 4);
-		put(f, mac_a, 6);
-		put(f, mac_b, 6);
+		put(f, dfx_mac_a, 6);
+		put(f, dfx_mac_b, 6);
 		put16(f, 8);
 		put(f, snap, 6);
 		put16(f, 0x0806);
@@ -642,13 +624,13 @@ static void vxlan_frame(frame *f, uint16_t sport, uint16_t dport, uint8_t flags)
 {
 	size_t outer, u;
 
-	eth(f, 0x0800);
+	dfx_eth(f, 0x0800);
 	outer = ipv4_from(f, 17, 0, outer4_src, outer4_dst);
 	u = udp(f, sport, dport);
 	put8(f, flags);
 	put_zeros(f, 3);
 	put32(f, 1u << 8);            /* VNI 1 */
-	eth(f, 0x0800);
+	dfx_eth(f, 0x0800);
 	inner_v4(f, 11);
 	udp_end(f, u);
 	ip_end(f, outer);
@@ -679,7 +661,7 @@ static void test_geneve(void **state)
 	size_t outer, u;
 
 	(void)state;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 17, 0, outer4_src, outer4_dst);
 	u = udp(&f, 47101, 6081);
 	put8(&f, 2);                  /* version 0, 2 words of options */
@@ -688,7 +670,7 @@ static void test_geneve(void **state)
 	put32(&f, 0x00109200);
 	put32(&f, 0x01020304);
 	put32(&f, 0x05060708);
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	inner_v4(&f, 4);
 	udp_end(&f, u);
 	ip_end(&f, outer);
@@ -696,7 +678,7 @@ static void test_geneve(void **state)
 	assert_every_cut(&f, 14 + 20 + 8 + 16 + 14 + 20);
 
 	f.n = 0;
-	eth(&f, 0x86dd);
+	dfx_eth(&f, 0x86dd);
 	outer = ipv6_from(&f, 17, outer6_src, outer6_dst);
 	u = udp(&f, 6081, 6081);
 	put16(&f, 0);
@@ -730,7 +712,7 @@ static void gtpu_frame(frame *f, uint8_t flags, int ext)
 {
 	size_t outer, u, len_at;
 
-	eth(f, 0x0800);
+	dfx_eth(f, 0x0800);
 	outer = ipv4_from(f, 17, 0, outer4_src, outer4_dst);
 	u = udp(f, 5906, 2152);
 	len_at = gtpu(f, flags, 0xff);
@@ -804,7 +786,7 @@ static void test_gtpu_in_first_fragment(void **state)
 	size_t outer, u, len_at, cut;
 
 	(void)state;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 17, 0x2000, outer4_src, outer4_dst); /* MF */
 	u = udp(&f, 2152, 2152);
 	len_at = gtpu(&f, 0x30, 0xff);
@@ -816,12 +798,12 @@ static void test_gtpu_in_first_fragment(void **state)
 	f.n = cut;
 	ip_end(&f, outer);
 	assert_int_equal(decode(&f, &p, &why), TRACE_DEC_TCP);
-	assert_memory_equal(p.src, v4_src, 4);
+	assert_memory_equal(p.src, dfx_v4_src, 4);
 	assert_syn(&p, 100);
 	assert_true(p.truncated);
 
 	f.n = 0;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 17, 185, outer4_src, outer4_dst);
 	put_zeros(&f, 16);
 	ip_end(&f, outer);
@@ -834,7 +816,7 @@ static void ayiya_frame(frame *f, uint8_t op)
 {
 	size_t outer, u;
 
-	eth(f, 0x0800);
+	dfx_eth(f, 0x0800);
 	outer = ipv4_from(f, 17, 0, outer4_src, outer4_dst);
 	u = udp(f, 5072, 53796);
 	put8(f, 0x41);
@@ -870,7 +852,7 @@ static void teredo_frame(frame *f, uint16_t sport, uint16_t dport, int auth, int
 	static const uint8_t teredo_src[16] = { 0x20, 0x01, 0, 0, 0x41, 0x37, [15] = 0x15 };
 	size_t outer, u, ip;
 
-	eth(f, 0x0800);
+	dfx_eth(f, 0x0800);
 	outer = ipv4_from(f, 17, 0, outer4_src, outer4_dst);
 	u = udp(f, sport, dport);
 	if (auth) {
@@ -884,7 +866,7 @@ static void teredo_frame(frame *f, uint16_t sport, uint16_t dport, int auth, int
 		put16(f, 0xf12a);
 		put32(f, 0xb9c82815);
 	}
-	ip = ipv6_from(f, 6, prefixed ? teredo_src : v6_src, v6_dst);
+	ip = ipv6_from(f, 6, prefixed ? teredo_src : dfx_v6_src, dfx_v6_dst);
 	syn(f, 4);
 	ip_end(f, ip);
 	udp_end(f, u);
@@ -898,7 +880,7 @@ static void assert_teredo(const frame *f)
 
 	assert_int_equal(decode(f, &p, &why), TRACE_DEC_TCP);
 	assert_int_equal(p.family, 6);
-	assert_memory_equal(p.dst, v6_dst, 16);
+	assert_memory_equal(p.dst, dfx_v6_dst, 16);
 	assert_syn(&p, 4);
 }
 
@@ -948,7 +930,7 @@ static void test_udp_broken_or_plain_is_not_tcp(void **state)
 	size_t outer, u;
 
 	(void)state;
-	eth(&f, 0x0800);
+	dfx_eth(&f, 0x0800);
 	outer = ipv4_from(&f, 17, 0, outer4_src, outer4_dst);
 	u = udp(&f, 5353, 53);
 	put_zeros(&f, 40);
@@ -968,7 +950,7 @@ static void nested_ipip(frame *f, int k)
 {
 	size_t at[16];
 
-	eth(f, 0x0800);
+	dfx_eth(f, 0x0800);
 	for (int i = 0; i < k; i++)
 		at[i] = ipv4_from(f, 4, 0, outer4_src, outer4_dst);
 	inner_v4(f, 0);
@@ -995,23 +977,23 @@ static void mixed_nest(frame *f, int fabricpath)
 	size_t at[4];
 
 	if (fabricpath) {
-		eth(f, 0x8903);
+		dfx_eth(f, 0x8903);
 		put16(f, 0);
 	}
-	eth(f, 0x88e7);
+	dfx_eth(f, 0x88e7);
 	put32(f, 1);
-	eth(f, 0x8926);
+	dfx_eth(f, 0x8926);
 	put32(f, 0);
 	put16(f, 0x8847);
 	put32(f, 1u << 8 | 64);
 	at[0] = ipv4_from(f, 47, 0, outer4_src, outer4_dst);
 	gre(f, 0, 0x6558);
-	eth(f, 0x0800);
+	dfx_eth(f, 0x0800);
 	at[1] = ipv4_from(f, 17, 0, outer4_src, outer4_dst);
 	at[2] = udp(f, 1, 4789);
 	put32(f, 0x08000000);
 	put32(f, 0);
-	eth(f, 0x8864);
+	dfx_eth(f, 0x8864);
 	put32(f, 0x11000001);
 	put16(f, 0);
 	put16(f, 0x0021);
