@@ -166,6 +166,15 @@ static void setup_cwnd_8(tcpt_fx *fx)
 	expect_cwnd(fx, 8 * M, UINT32_MAX);
 }
 
+/* ...and then a full window out: segments 4..11, nothing more waiting. */
+static void setup_flight_8(tcpt_fx *fx)
+{
+	setup_cwnd_8(fx);
+	write_segs(fx, 4, 12);
+	for (uint32_t k = 4; k < 12; k++)
+		expect_seg(fx, k, k == 11);
+}
+
 /* ================= RFC 5681 §3.1: the loss window ================= */
 
 /* (4) and the loss window: a retransmission timeout sets ssthresh to
@@ -175,10 +184,7 @@ static void test_rfc5681_3_1_rto_sets_loss_window_one_smss(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
-	setup_cwnd_8(&fx);
-	write_segs(&fx, 4, 12);
-	for (uint32_t k = 4; k < 12; k++)
-		expect_seg(&fx, k, k == 11);
+	setup_flight_8(&fx);
 	tcpt_expect_nothing(&fx);
 	assert_true(tcpt_to_expiry(&fx));
 	expect_cwnd(&fx, M, 4 * M);
@@ -199,10 +205,7 @@ static void test_rfc5681_3_1_congestion_avoidance_one_smss_per_rtt(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
-	setup_cwnd_8(&fx);
-	write_segs(&fx, 4, 12);
-	for (uint32_t k = 4; k < 12; k++)
-		expect_seg(&fx, k, k == 11);
+	setup_flight_8(&fx);
 	assert_true(tcpt_to_expiry(&fx)); /* ssthresh 4 segments, cwnd 1 */
 	expect_seg(&fx, 4, false);
 
@@ -294,10 +297,7 @@ static void test_rfc3042_limited_transmit_needs_new_data(void **state)
 {
 	(void)state;
 	tcpt_fx fx;
-	setup_cwnd_8(&fx);
-	write_segs(&fx, 4, 12);
-	for (uint32_t k = 4; k < 12; k++)
-		expect_seg(&fx, k, k == 11);
+	setup_flight_8(&fx);
 	for (int i = 0; i < 2; i++) {
 		ack(&fx, 4);
 		tcpt_expect_nothing(&fx);
@@ -422,10 +422,7 @@ static void test_rfc6582_no_fast_retransmit_below_recover_after_rto(void **state
 {
 	(void)state;
 	tcpt_fx fx;
-	setup_cwnd_8(&fx);
-	write_segs(&fx, 4, 12);
-	for (uint32_t k = 4; k < 12; k++)
-		expect_seg(&fx, k, k == 11);
+	setup_flight_8(&fx);
 	assert_true(tcpt_to_expiry(&fx));
 	expect_seg(&fx, 4, false);
 	ack(&fx, 5);

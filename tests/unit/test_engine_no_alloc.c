@@ -10,35 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "alloc_count.h"
 #include "tcpstate/tcpstate.h"
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-
-static unsigned long allocations;
-
-
-void *__wrap_malloc(size_t n)
-{
-	allocations++;
-	return __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-	allocations++;
-	return __real_calloc(n, size);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	allocations++;
-	return __real_realloc(p, n);
-}
 
 #define BYTES (1u << 20)
 #define HELD 8
@@ -81,8 +54,8 @@ static void test_engine_no_allocation_per_segment(void **state)
 	memset(chunk, 'x', sizeof chunk);
 	uint64_t now = TCPS_NS_PER_S;
 
-	assert_true(allocations >= 2); /* the wrappers see tcps_conn_new() */
-	allocations = 0;
+	assert_true(tcpt_allocations >= 2); /* the wrappers see tcps_conn_new() */
+	tcpt_allocations = 0;
 	tcps_open_passive(s, &ts, now);
 	tcps_open_active(c, &tc, now);
 	uint64_t sent[2] = { 0, 0 }, got[2] = { 0, 0 };
@@ -114,7 +87,7 @@ static void test_engine_no_allocation_per_segment(void **state)
 	carry(c, s, &ab, now);
 	assert_int_equal(tcps_get_state(c), TCPS_TIME_WAIT);
 	assert_int_equal(tcps_get_state(s), TCPS_CLOSED);
-	assert_int_equal(allocations, 0);
+	assert_int_equal(tcpt_allocations, 0);
 
 	tcps_conn_free(c);
 	tcps_conn_free(s);

@@ -16,34 +16,8 @@
 
 #include <cmocka.h>
 
+#include "alloc_count.h"
 #include "net_app.h"
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-
-static unsigned long allocations;
-
-void *__wrap_malloc(size_t n)
-{
-	allocations++;
-	return __real_malloc(n);
-}
-
-void *__wrap_calloc(size_t n, size_t size)
-{
-	allocations++;
-	return __real_calloc(n, size);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	allocations++;
-	return __real_realloc(p, n);
-}
 
 #define BYTES (1u << 20)
 
@@ -63,7 +37,7 @@ static void test_transfer_without_allocation(void **state)
 	tcpn_addr to;
 	tcpn_addr_parse("198.18.0.1", &to);
 
-	allocations = 0;
+	tcpt_allocations = 0;
 	tcpt_app c = { .bytes = BYTES, .salt_out = 1, .salt_in = 2 };
 	tcpt_app s = { .bytes = BYTES, .salt_out = 2, .salt_in = 1 };
 	c.s = tcpn_connect(client, &to, 9000, &err);
@@ -75,7 +49,7 @@ static void test_transfer_without_allocation(void **state)
 	assert_int_equal(c.rcvd, BYTES);
 	assert_int_equal(s.rcvd, BYTES);
 	assert_int_equal(tcpn_stack_stats(client)->write_errors, 0);
-	assert_int_equal(allocations, 0);
+	assert_int_equal(tcpt_allocations, 0);
 	print_message("%d rounds, %lu packets out, %.3f s of virtual time\n", rounds,
 		      (unsigned long)(tcpn_stack_stats(client)->packets_out + tcpn_stack_stats(server)->packets_out),
 		      (double)(tcpt_net_now - start) / TCPS_NS_PER_S);
