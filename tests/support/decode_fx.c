@@ -207,28 +207,27 @@ void dfx_assert_syn(const trace_pkt *p, uint32_t len, bool data_captured)
 		assert_null(p->seg.data);
 }
 
-void dfx_assert_whole_v4_syn(int dlt, const frame *f, uint32_t len)
+/* A whole SYN decoded from f; check_addrs checks its family's addresses. */
+static void whole_syn(int dlt, const frame *f, uint32_t len, void (*check_addrs)(const trace_pkt *))
 {
 	trace_pkt p;
 	const char *why;
 
 	assert_int_equal(dfx_decode(dlt, f, &p, &why), TRACE_DEC_TCP);
 	assert_null(why);
-	dfx_assert_v4_addrs(&p);
+	check_addrs(&p);
 	dfx_assert_syn(&p, len, len > 0);
 	assert_false(p.truncated);
 }
 
+void dfx_assert_whole_v4_syn(int dlt, const frame *f, uint32_t len)
+{
+	whole_syn(dlt, f, len, dfx_assert_v4_addrs);
+}
+
 void dfx_assert_whole_v6_syn(int dlt, const frame *f, uint32_t len)
 {
-	trace_pkt p;
-	const char *why;
-
-	assert_int_equal(dfx_decode(dlt, f, &p, &why), TRACE_DEC_TCP);
-	assert_null(why);
-	dfx_assert_v6_addrs(&p);
-	dfx_assert_syn(&p, len, len > 0);
-	assert_false(p.truncated);
+	whole_syn(dlt, f, len, dfx_assert_v6_addrs);
 }
 
 void dfx_assert_result(int dlt, const frame *f, trace_decode_result want, const char *why_part)

@@ -164,35 +164,28 @@ void efx_assert_syn(const trace_pkt *p, uint32_t len)
 	assert_int_equal(p->seg.len, len);
 }
 
-/* The whole frame decodes to the inner SYN with the inner addresses. */
-void efx_assert_inner_v4(const frame *f, uint32_t len)
+/* The whole frame decodes to the inner SYN with the inner addresses
+ * (check_addrs: decode_fx.h's, for its family). */
+static void inner_syn(const frame *f, uint32_t len, void (*check_addrs)(const trace_pkt *))
 {
-	static const uint8_t zero[12];
 	trace_pkt p;
 	const char *why;
 
 	assert_int_equal(efx_decode(f, &p, &why), TRACE_DEC_TCP);
 	assert_null(why);
-	assert_int_equal(p.family, 4);
-	assert_memory_equal(p.src, dfx_v4_src, 4);
-	assert_memory_equal(p.dst, dfx_v4_dst, 4);
-	assert_memory_equal(p.src + 4, zero, 12);
+	check_addrs(&p);
 	efx_assert_syn(&p, len);
 	assert_false(p.truncated);
 }
 
+void efx_assert_inner_v4(const frame *f, uint32_t len)
+{
+	inner_syn(f, len, dfx_assert_v4_addrs);
+}
+
 void efx_assert_inner_v6(const frame *f, uint32_t len)
 {
-	trace_pkt p;
-	const char *why;
-
-	assert_int_equal(efx_decode(f, &p, &why), TRACE_DEC_TCP);
-	assert_null(why);
-	assert_int_equal(p.family, 6);
-	assert_memory_equal(p.src, dfx_v6_src, 16);
-	assert_memory_equal(p.dst, dfx_v6_dst, 16);
-	efx_assert_syn(&p, len);
-	assert_false(p.truncated);
+	inner_syn(f, len, dfx_assert_v6_addrs);
 }
 
 void efx_assert_result(const frame *f, trace_decode_result want, const char *why_part)
