@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define CHUNK_SHIFT FLOW_CHUNK_SHIFT
 #define CHUNK (1u << CHUNK_SHIFT)
@@ -14,6 +15,36 @@ static trace_conn *entry(const flow_table *t, uint32_t i)
 	return flow_entry(t, i);
 }
 
+/* Memory for the big arrays (entry chunks, buckets), in 2 MB huge pages
+ * where the kernel has them.  With a million connections open, every
+ * packet goes to a random place in some 200 MB: in 4 KB pages nearly
+ * each of those is a TLB miss, and a prefetch that misses the TLB waits
+ * for the page walk before the instructions after it can retire, so the
+ * prefetches stop hiding anything.  A few hundred huge pages fit in the
+ * TLB.  Only a hint (madvise fails harmlessly without transparent huge
+ * pages), and only for arrays of 2 MB or more, so a small capture keeps
+ * small pages and a small resident size.  Not zeroed. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void *alloc_big(size_t size)
+{
+	if (size < HUGE_PAGE)
+		return aligned_alloc(64, (size + 63) & ~(size_t)63);
+	size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	void *p = aligned_alloc(HUGE_PAGE, size);
+	if (p)
+		(void)madvise(p, size, MADV_HUGEPAGE);
+	return p;
+}
+
+static uint32_t *alloc_buckets(uint32_t n)
+{
+	uint32_t *b = alloc_big((size_t)n * sizeof *b);
+	if (b)
+		memset(b, 0, (size_t)n * sizeof *b);
+	return b;
+}
+
 flow_table *flow_new(uint32_t hint)
 {
 	flow_table *t = calloc(1, sizeof *t);
@@ -22,7 +53,7 @@ flow_table *flow_new(uint32_t hint)
 	t->nbuckets = 1024;
 	while (t->nbuckets < hint && t->nbuckets < (1u << 30))
 		t->nbuckets <<= 1;
-	t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
+	t->buckets = alloc_buckets(t->nbuckets);
 	if (!t->buckets) {
 		free(t);
 		return NULL;
@@ -148,7 +179,7 @@ static void maybe_grow(flow_table *t)
 {
 	if (t->count < t->nbuckets || t->nbuckets >= (1u << 30))
 		return;
-	uint32_t *nb = calloc((size_t)t->nbuckets * 2, sizeof *nb);
+	uint32_t *nb = alloc_buckets(t->nbuckets * 2);
 	if (!nb)
 		return; /* longer chains, still correct */
 	free(t->buckets);
@@ -180,8 +211,11 @@ static trace_conn *take_entry(flow_table *t, uint32_t *ref)
 		}
 		/* On cache-line boundaries, so that an entry spans three lines
 		 * rather than four; not zeroed (flow_add clears each entry it
-		 * hands out), so untouched entries cost no resident memory. */
-		if (!(t->chunks[t->nchunks] = aligned_alloc(64, (size_t)CHUNK * sizeof(trace_conn))))
+		 * hands out), so untouched entries cost no resident memory.
+		 * The first chunk in small pages: most captures need no more. */
+		size_t size = (size_t)CHUNK * sizeof(trace_conn);
+		void *chunk = t->nchunks ? alloc_big(size) : aligned_alloc(64, size);
+		if (!(t->chunks[t->nchunks] = chunk))
 			return NULL;
 		t->nchunks++;
 	}
