@@ -32,8 +32,10 @@ static void *alloc_big(size_t size)
 		return aligned_alloc(64, (size + 63) & ~(size_t)63);
 	size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
 	void *p = aligned_alloc(HUGE_PAGE, size);
+#ifdef MADV_HUGEPAGE
 	if (p)
 		(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
 	return p;
 }
 
