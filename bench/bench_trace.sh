@@ -84,6 +84,9 @@ for name in normal many; do
 	p=$data/$name-prefix$prefix.pcap
 	[ -s "$p" ] || editcap -F pcap -r "$data/$name.pcap" "$p" "1-$prefix"
 done
+# The normal file again as pcapng (Wireshark's and dumpcap's format).
+ng=$data/normal.pcapng
+[ -s "$ng" ] && [ "$ng" -nt "$data/normal.pcap" ] || editcap -F pcapng "$data/normal.pcap" "$ng"
 # Read every file once so that all runs read from the page cache.
 cat "$data"/*.pcap >/dev/null
 
@@ -173,5 +176,18 @@ bpc=$(awk -v a="$rss" -v b="$rss_tiny" -v p="$peak" 'BEGIN { printf "%.1f", (a -
 echo "memory: peak RSS many $rss KiB - tiny $rss_tiny KiB over $peak connections at once ($src) = $bpc bytes/connection"
 read -r pk tl to tt rss peak src tc tp <<<"${res[normal]}"
 echo "        (normal: peak RSS $rss KiB, $peak connections at once ($src))"
+
+# pcapng: the same packets; libpcap reads them for the loop, tcpstate
+# reads them itself (input_pcapng.c).
+cat "$ng" >/dev/null
+t_loop="" t_trace=""
+for ((i = 0; i < reps; i++)); do
+	timed "$loop" "$ng" >/dev/null
+	t_loop=$(awk -v t="$T" -v b="$t_loop" 'BEGIN { print (b == "" || t < b) ? t : b }')
+	timed "$trace" trace --summary -r "$ng" >/dev/null
+	t_trace=$(awk -v t="$T" -v b="$t_trace" 'BEGIN { print (b == "" || t < b) ? t : b }')
+done
+pk=$(info normal packets)
+echo "pcapng: normal file as pcapng: loop $(rate "$pk" "$t_loop") pkt/s, trace $(rate "$pk" "$t_trace") pkt/s, trace/loop $(ratio "$t_loop" "$t_trace")"
 echo
 echo "targets: trace/loop >= 0.60, trace/tshark >= 50x, bytes/connection <= 200"
