@@ -468,8 +468,8 @@ static inline int raw_next(trace_input *in, struct pcap_pkthdr *h, const u_char 
 
 /* ---- pcapng, read here too ----
  *
- * The same way: blocks read in large blocks of the file and parsed where
- * they lie (input_pcapng.c), where libpcap copies each block twice (stdio,
+ * As classic pcap: the file read 64 KiB at a time, each block parsed
+ * where it lies (input_pcapng.c), where libpcap copies it twice (stdio,
  * then its own buffer).  libpcap parses the file's beginning, up to and
  * including its first Interface Description Block, from a copy: its checks
  * and messages for a bad header, its link type and snap length. */
@@ -584,7 +584,7 @@ static ssize_t ng_prefix(trace_input *in, rawpcap *r)
 		if (r->hi < at + len)
 			return (ssize_t)r->hi;
 		at += len;
-		if (at > len && ng_type(r, at - len) == NG_TYPE_IDB)
+		if (ng_type(r, at - len) == NG_TYPE_IDB)
 			return (ssize_t)at;
 	}
 }
