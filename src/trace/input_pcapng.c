@@ -93,6 +93,24 @@ static uint32_t adjust_snaplen(uint32_t snaplen)
 	return snaplen == 0 || snaplen > INT32_MAX ? MAX_SNAPLEN : snaplen;
 }
 
+/* An option that may come once, its value `want` bytes long. */
+static int option_once(uint16_t len, uint16_t want, bool *saw, const char *name, char *err)
+{
+	if (len != want) {
+		snprintf(err, PCAP_ERRBUF_SIZE,
+			 "Interface Description Block has %s option with length %u != %u", name, len,
+			 want);
+		return -1;
+	}
+	if (*saw) {
+		snprintf(err, PCAP_ERRBUF_SIZE,
+			 "Interface Description Block has more than one %s option", name);
+		return -1;
+	}
+	*saw = true;
+	return 0;
+}
+
 /* An interface's time stamp options; the defaults are microseconds and
  * no offset. */
 static int idb_options(const ng_reader *r, cursor *c, ng_iface *ifc, char *err)
@@ -107,68 +125,34 @@ static int idb_options(const ng_reader *r, cursor *c, ng_iface *ifc, char *err)
 		uint16_t code = rd16(r, oh), len = rd16(r, oh + 2);
 		if (!(v = take(c, ((size_t)len + 3) & ~(size_t)3, err)))
 			return -1;
-		switch (code) {
-		case OPT_END:
-			if (len) {
+		if (code == OPT_END) {
+			if (!len)
+				return 0;
+			snprintf(err, PCAP_ERRBUF_SIZE,
+				 "Interface Description Block has opt_endofopt option with length %u != 0",
+				 len);
+			return -1;
+		}
+		if (code == OPT_TSRESOL) {
+			if (option_once(len, 1, &saw_resol, "if_tsresol", err) < 0)
+				return -1;
+			unsigned exp = v[0] & 0x7f;
+			bool binary = v[0] & 0x80; /* 2^-exp, else 10^-exp */
+			if (exp > (binary ? 63u : 19u)) {
 				snprintf(err, PCAP_ERRBUF_SIZE,
-					 "Interface Description Block has opt_endofopt option with length %u != 0",
-					 len);
+					 "Interface Description Block if_tsresol option resolution %s^-%u is too high",
+					 binary ? "2" : "10", exp);
 				return -1;
 			}
-			return 0;
-		case OPT_TSRESOL:
-			if (len != 1) {
-				snprintf(err, PCAP_ERRBUF_SIZE,
-					 "Interface Description Block has if_tsresol option with length %u != 1",
-					 len);
+			ifc->tsresol = 1;
+			for (unsigned i = 0; i < exp; i++)
+				ifc->tsresol *= binary ? 2 : 10;
+		} else if (code == OPT_TSOFFSET) {
+			if (option_once(len, 8, &saw_offset, "if_tsoffset", err) < 0)
 				return -1;
-			}
-			if (saw_resol) {
-				snprintf(err, PCAP_ERRBUF_SIZE,
-					 "Interface Description Block has more than one if_tsresol option");
-				return -1;
-			}
-			saw_resol = true;
-			if (v[0] & 0x80) { /* a negative power of 2 */
-				unsigned shift = v[0] & 0x7f;
-				if (shift > 63) {
-					snprintf(err, PCAP_ERRBUF_SIZE,
-						 "Interface Description Block if_tsresol option resolution 2^-%u is too high",
-						 shift);
-					return -1;
-				}
-				ifc->tsresol = 1ull << shift;
-			} else { /* a negative power of 10 */
-				if (v[0] > 19) {
-					snprintf(err, PCAP_ERRBUF_SIZE,
-						 "Interface Description Block if_tsresol option resolution 10^-%u is too high",
-						 v[0]);
-					return -1;
-				}
-				ifc->tsresol = 1;
-				for (unsigned i = 0; i < v[0]; i++)
-					ifc->tsresol *= 10;
-			}
-			break;
-		case OPT_TSOFFSET:
-			if (len != 8) {
-				snprintf(err, PCAP_ERRBUF_SIZE,
-					 "Interface Description Block has if_tsoffset option with length %u != 8",
-					 len);
-				return -1;
-			}
-			if (saw_offset) {
-				snprintf(err, PCAP_ERRBUF_SIZE,
-					 "Interface Description Block has more than one if_tsoffset option");
-				return -1;
-			}
-			saw_offset = true;
 			uint64_t off;
 			memcpy(&off, v, 8);
 			ifc->tsoffset = (int64_t)(r->swapped ? __builtin_bswap64(off) : off);
-			break;
-		default:
-			break;
 		}
 	}
 	return 0;

@@ -4,8 +4,9 @@
  * written byte by byte per the pcapng specification
  * (draft-ietf-opsawg-pcapng): both byte orders, several interfaces with
  * their own clocks (if_tsresol in powers of 10 and of 2, if_tsoffset),
- * Enhanced, Simple and Packet Blocks, blocks to skip, a second section.
- * Then thousands of damaged copies (cut, bytes flipped, words replaced):
+ * Enhanced, Simple and Packet Blocks, blocks to skip, a second section;
+ * every if_tsresol value, the refused ones included.  Then thousands of
+ * damaged copies (cut, bytes flipped, words replaced):
  * for each, the same packets with the same time stamps, and the same end,
  * clean or with libpcap's words for what is wrong. */
 #include <setjmp.h>
@@ -140,10 +141,10 @@ static void make_frame(frame *f, bool tcp, size_t payload)
 	dfx_payload(f, payload);
 }
 
-static void epb(ngw *w, uint32_t ifid, uint64_t t, const frame *f)
+/* What an Enhanced and a Packet Block hold after the interface: the time
+ * stamp, the lengths, the frame. */
+static void stamped_frame(ngw *w, uint64_t t, const frame *f)
 {
-	begin(w, 6);
-	w32(w, ifid);
 	w32(w, (uint32_t)(t >> 32));
 	w32(w, (uint32_t)t);
 	w32(w, (uint32_t)f->n);
@@ -152,17 +153,19 @@ static void epb(ngw *w, uint32_t ifid, uint64_t t, const frame *f)
 	end(w);
 }
 
+static void epb(ngw *w, uint32_t ifid, uint64_t t, const frame *f)
+{
+	begin(w, 6);
+	w32(w, ifid);
+	stamped_frame(w, t, f);
+}
+
 static void pb(ngw *w, uint16_t ifid, uint64_t t, const frame *f)
 {
 	begin(w, 2);
 	w16(w, ifid);
 	w16(w, 0); /* drops */
-	w32(w, (uint32_t)(t >> 32));
-	w32(w, (uint32_t)t);
-	w32(w, (uint32_t)f->n);
-	w32(w, (uint32_t)f->n);
-	wbytes(w, f->b, f->n);
-	end(w);
+	stamped_frame(w, t, f);
 }
 
 static void spb(ngw *w, const frame *f)
@@ -440,6 +443,32 @@ static void test_pcapng_damaged_files_end_as_libpcap(void **state)
 	unlink(path);
 }
 
+/* Every if_tsresol a file may hold, the refused ones too, each on a
+ * second interface (so that its refusal comes while packets are read):
+ * the same time stamps, the same refusals. */
+static void test_pcapng_every_tsresol_as_libpcap(void **state)
+{
+	static ngw w;
+	frame f;
+	char what[64];
+	(void)state;
+	setup_path();
+	make_frame(&f, true, 10);
+	for (int v = 0; v < 256; v++) {
+		memset(&w, 0, sizeof w);
+		shb(&w);
+		idb(&w, 0, -1, 0);
+		epb(&w, 0, SEC * 1000000, &f);
+		idb(&w, 0, v, v & 1 ? -7 : 0);
+		/* small enough that no resolution makes libpcap's 64-bit
+		 * arithmetic wrap */
+		epb(&w, 1, 1000003, &f);
+		snprintf(what, sizeof what, "if_tsresol %d", v);
+		assert_same(w.b, w.n, what);
+	}
+	unlink(path);
+}
+
 /* Where both refuse a file at opening, tcpstate's message carries
  * libpcap's. */
 static void test_pcapng_refused_header_names_libpcap_reason(void **state)
@@ -464,6 +493,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pcapng_blocks_and_clocks_as_libpcap),
+		cmocka_unit_test(test_pcapng_every_tsresol_as_libpcap),
 		cmocka_unit_test(test_pcapng_damaged_files_end_as_libpcap),
 		cmocka_unit_test(test_pcapng_refused_header_names_libpcap_reason),
 	};
