@@ -253,17 +253,10 @@ int ng_block(ng_reader *r, const uint8_t *p, uint32_t len, struct pcap_pkthdr *h
 	uint64_t t;
 	switch (c.type) {
 	case TYPE_EPB:
+	case TYPE_PB: /* the same, but for a 16-bit interface and a drop count */
 		if (!(f = take(&c, 20, err)))
 			return -1;
-		ifid = rd32(r, f);
-		t = (uint64_t)rd32(r, f + 4) << 32 | rd32(r, f + 8);
-		h->caplen = rd32(r, f + 12);
-		h->len = rd32(r, f + 16);
-		break;
-	case TYPE_PB:
-		if (!(f = take(&c, 20, err)))
-			return -1;
-		ifid = rd16(r, f);
+		ifid = c.type == TYPE_EPB ? rd32(r, f) : rd16(r, f);
 		t = (uint64_t)rd32(r, f + 4) << 32 | rd32(r, f + 8);
 		h->caplen = rd32(r, f + 12);
 		h->len = rd32(r, f + 16);
