@@ -236,12 +236,27 @@ typedef struct outcome {
 	char err[TRACE_INPUT_ERRLEN];
 } outcome;
 
-static void read_ours(const char *path, outcome *o)
+/* Through a pipe when piped, as `-r -` reads standard input. */
+static void read_ours_with(const char *path, const char *filter, bool piped, outcome *o)
 {
 	trace_pkt p;
 	int rc;
 	memset(o, 0, sizeof *o);
-	trace_input *in = trace_input_open_file(path, NULL, o->err);
+	trace_input *in;
+	if (piped) {
+		static uint8_t bytes[sizeof ((ngw *)0)->b];
+		int fds[2];
+		FILE *f = fopen(path, "rb");
+		assert_non_null(f);
+		size_t n = fread(bytes, 1, sizeof bytes, f);
+		fclose(f);
+		assert_int_equal(pipe(fds), 0);
+		assert_int_equal(write(fds[1], bytes, n), (ssize_t)n);
+		close(fds[1]);
+		in = trace_input_open_fp(fdopen(fds[0], "rb"), "pipe", filter, o->err);
+	} else {
+		in = trace_input_open_file(path, filter, o->err);
+	}
 	if (!in) {
 		o->end = -2;
 		return;
@@ -256,7 +271,12 @@ static void read_ours(const char *path, outcome *o)
 	trace_input_close(in);
 }
 
-static void read_libpcap(const char *path, outcome *o)
+static void read_ours(const char *path, outcome *o)
+{
+	read_ours_with(path, NULL, false, o);
+}
+
+static void read_libpcap_with(const char *path, const char *filter, outcome *o)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
@@ -271,6 +291,12 @@ static void read_libpcap(const char *path, outcome *o)
 		return;
 	}
 	o->linktype = pcap_datalink(pc);
+	if (filter) {
+		struct bpf_program prog;
+		assert_int_equal(pcap_compile(pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN), 0);
+		assert_int_equal(pcap_setfilter(pc, &prog), 0);
+		pcap_freecode(&prog);
+	}
 	while ((rc = pcap_next_ex(pc, &h, &data)) == 1 && o->n < MAXPKT) {
 		trace_pkt p;
 		const char *why;
@@ -285,6 +311,11 @@ static void read_libpcap(const char *path, outcome *o)
 	if (rc == -1)
 		snprintf(o->err, sizeof o->err, "%s", pcap_geterr(pc));
 	pcap_close(pc);
+}
+
+static void read_libpcap(const char *path, outcome *o)
+{
+	read_libpcap_with(path, NULL, o);
 }
 
 static char path[64];
@@ -469,6 +500,49 @@ static void test_pcapng_every_tsresol_as_libpcap(void **state)
 	unlink(path);
 }
 
+static void assert_outcomes_equal(const outcome *a, const outcome *b, const char *what)
+{
+	assert_int_equal(a->end, b->end);
+	if (a->n != b->n)
+		fail_msg("%s: %u TCP packets against %u", what, a->n, b->n);
+	for (unsigned i = 0; i < a->n; i++)
+		if (a->ts[i] != b->ts[i] || a->index[i] != b->index[i] || a->len[i] != b->len[i])
+			fail_msg("%s: packet %u differs", what, i);
+}
+
+/* A BPF filter runs on pcapng records as libpcap runs it (the records
+ * it drops are not counted), and standard input reads as the file does. */
+static void test_pcapng_filter_and_pipe_as_libpcap(void **state)
+{
+	static ngw w;
+	static const char *filters[] = { "tcp", "udp", "tcp and greater 70", "not ip" };
+	outcome ours, ref;
+	(void)state;
+	setup_path();
+	for (int swapped = 0; swapped < 2; swapped++) {
+		write_sample(&w, swapped);
+		write_file(w.b, w.n);
+		for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
+			read_ours_with(path, filters[i], false, &ours);
+			read_libpcap_with(path, filters[i], &ref);
+			assert_outcomes_equal(&ours, &ref, filters[i]);
+		}
+		read_ours_with(path, "tcp", false, &ref);
+		assert_int_equal(ref.n, 7);
+		assert_int_equal(ref.index[6], 7); /* the UDP record filtered out, not counted */
+		read_ours_with(path, NULL, true, &ours);
+		read_ours(path, &ref);
+		assert_outcomes_equal(&ours, &ref, "pipe");
+		/* cut mid-block: the pipe ends as the file does */
+		write_file(w.b, w.n - 30);
+		read_ours_with(path, NULL, true, &ours);
+		read_ours(path, &ref);
+		assert_outcomes_equal(&ours, &ref, "pipe, cut short");
+		assert_int_equal(ours.end, -1);
+	}
+	unlink(path);
+}
+
 /* Where both refuse a file at opening, tcpstate's message carries
  * libpcap's. */
 static void test_pcapng_refused_header_names_libpcap_reason(void **state)
@@ -494,6 +568,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pcapng_blocks_and_clocks_as_libpcap),
 		cmocka_unit_test(test_pcapng_every_tsresol_as_libpcap),
+		cmocka_unit_test(test_pcapng_filter_and_pipe_as_libpcap),
 		cmocka_unit_test(test_pcapng_damaged_files_end_as_libpcap),
 		cmocka_unit_test(test_pcapng_refused_header_names_libpcap_reason),
 	};
