@@ -209,6 +209,13 @@ static inline off_t stream_tell(const counted *c, FILE *w)
 #endif
 }
 
+static const char *dlt_name(int dlt)
+{
+	const char *n = pcap_datalink_val_to_name(dlt);
+
+	return n ? n : "unknown";
+}
+
 /* ---- Classic pcap, read here ----
  *
  * libpcap reads a record with two fread()s into its own buffer, after
@@ -237,6 +244,7 @@ enum {
 };
 
 enum {
+	NG_PROGS = 8,          /* link types a pcapng file may mix, past the first */
 	MAGIC_USEC = 0xa1b2c3d4,
 	MAGIC_NSEC = 0xa1b23c4d,
 	LT_LINUX_SLL = 113,
@@ -250,6 +258,13 @@ struct rawpcap {
 	bool ng;               /* pcapng: blocks, parsed by input_pcapng.c */
 	ng_reader ngr;
 	uint8_t *prefix;       /* pcapng: a copy of the file up to its first interface */
+	int lt;                /* pcapng: the last record's link type (LINKTYPE_) */
+	char *filter;          /* pcapng: the filter, for interfaces of other link types */
+	struct {
+		int dlt;
+		struct bpf_program prog;
+	} progs[NG_PROGS];     /* the filter compiled for them */
+	unsigned nprogs;
 	bool swapped;
 	bool usec;             /* timestamps in µs: scaled up to ns */
 	uint32_t snapshot;     /* the file's snap length, as libpcap adjusts it */
@@ -306,6 +321,9 @@ static void raw_free(rawpcap *r)
 	source_close(&r->src);
 	if (r->filtered)
 		pcap_freecode(&r->prog);
+	for (unsigned i = 0; i < r->nprogs; i++)
+		pcap_freecode(&r->progs[i].prog);
+	free(r->filter);
 	ng_free(&r->ngr);
 	free(r->prefix);
 	free(r->buf);
@@ -509,6 +527,53 @@ static int ng_whole(trace_input *in, rawpcap *r)
 	return raw_bad(in, what);
 }
 
+/* The DLT_ value libpcap gives a LINKTYPE_ value: they differ where DLT_
+ * values differ between systems (of what tcpstate decodes: raw IP). */
+static int dlt_of(int linktype)
+{
+	return linktype == TRACE_LINKTYPE_RAW ? DLT_RAW : linktype;
+}
+
+/* The filter for the last record's link type: libpcap compiled it for
+ * the first interface's; another interface's is compiled the first time
+ * one of its records comes.  A link type the decoder does not read is
+ * filtered out whole (its records are never TCP for tcpstate).  NULL with
+ * in->err set when the filter does not apply to that link type. */
+static const struct bpf_program *ng_filter(trace_input *in, rawpcap *r)
+{
+	static const struct bpf_program none = { 0, NULL };
+	int dlt = dlt_of(r->lt);
+	pcap_t *dead;
+
+	if (dlt == in->linktype)
+		return &r->prog;
+	if (!trace_decode_linktype_supported(r->lt))
+		return &none; /* matches nothing */
+	for (unsigned i = 0; i < r->nprogs; i++)
+		if (r->progs[i].dlt == dlt)
+			return &r->progs[i].prog;
+	in->rec_start = r->base + (off_t)r->lo;
+	if (r->nprogs == NG_PROGS) {
+		snprintf(in->err, sizeof in->err, "%s: interfaces of more than %d link types", in->name,
+			 NG_PROGS + 1);
+		return NULL;
+	}
+	if (!(dead = pcap_open_dead(dlt, RAW_MAX_SNAPLEN))) {
+		snprintf(in->err, sizeof in->err, "%s: out of memory", in->name);
+		return NULL;
+	}
+	if (pcap_compile(dead, &r->progs[r->nprogs].prog, r->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(in->err, sizeof in->err,
+			 "%s: bad filter expression \"%s\" for an interface of link type %s (%d): %s",
+			 in->name, r->filter, dlt_name(dlt), dlt, pcap_geterr(dead));
+		pcap_close(dead);
+		return NULL;
+	}
+	pcap_close(dead);
+	r->progs[r->nprogs].dlt = dlt;
+	return &r->progs[r->nprogs++].prog;
+}
+
 static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_char **data)
 {
 	char what[PCAP_ERRBUF_SIZE];
@@ -528,13 +593,21 @@ static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_c
 		}
 		block = r->buf + r->lo;
 		r->lo += len;
-		rc = ng_block(&r->ngr, block, len, h, data, what);
+		rc = ng_block(&r->ngr, block, len, h, data, &r->lt, what);
 		if (rc < 0) {
 			in->rec_start = r->base + (off_t)(r->lo - len);
 			return raw_bad(in, what);
 		}
-		if (rc == 0 || (r->filtered && !pcap_offline_filter(&r->prog, h, *data)))
+		if (rc == 0)
 			continue;
+		if (r->filtered) {
+			const struct bpf_program *prog = ng_filter(in, r);
+
+			if (!prog)
+				return -1;
+			if (!pcap_offline_filter(prog, h, *data))
+				continue;
+		}
 		return 1;
 	}
 }
@@ -624,7 +697,7 @@ static rawpcap *ng_open(trace_input *in, rawpcap *r, const source *s, bool swapp
 	for (at = ng_open_length(r, 0); at < (size_t)n; at += len) {
 		if (!(len = ng_open_length(r, at)) ||
 		    (ng_type(r, at) == NG_TYPE_IDB &&
-		     ng_block(&r->ngr, r->buf + at, len, &h, &data, perr) < 0)) {
+		     ng_block(&r->ngr, r->buf + at, len, &h, &data, &r->lt, perr) < 0)) {
 			pcap_close(in->p); /* and hdr_stream with it */
 			in->p = NULL;
 			return NULL;
@@ -711,13 +784,6 @@ static trace_input *input_new(const char *name, char *err)
 	return in;
 }
 
-static const char *dlt_name(int dlt)
-{
-	const char *n = pcap_datalink_val_to_name(dlt);
-
-	return n ? n : "unknown";
-}
-
 /* What every open does once libpcap has a handle: check the link type,
  * set the filter.  On failure err is filled and the caller closes. */
 static int input_setup(trace_input *in, const char *filter, bpf_u_int32 netmask, char *err)
@@ -743,6 +809,10 @@ static int input_setup(trace_input *in, const char *filter, bpf_u_int32 netmask,
 		/* Run by raw_next, with pcap_offline_filter. */
 		in->raw->prog = prog;
 		in->raw->filtered = true;
+		if (in->raw->ng && !(in->raw->filter = strdup(filter))) {
+			snprintf(err, TRACE_INPUT_ERRLEN, "%s: out of memory", in->name);
+			return -1;
+		}
 		return 0;
 	}
 	if (pcap_setfilter(in->p, &prog) != 0) {
@@ -993,8 +1063,12 @@ static int raw_input_next(trace_input *in, trace_pkt *pkt)
 		if ((rc = raw_next(in, &h, &data)) <= 0)
 			return rc;
 		in->st.packets++;
-		r = trace_decode(in->linktype, data, h.caplen, h.len, pkt, &why);
+		int lt = in->raw->ng ? in->raw->lt : in->linktype;
+		r = trace_decode(lt, data, h.caplen, h.len, pkt, &why);
 		if (r != TRACE_DEC_TCP) {
+			/* a pcapng interface of a link type the decoder does not read */
+			if (r == TRACE_DEC_MALFORMED && !trace_decode_linktype_supported(lt))
+				r = TRACE_DEC_NOT_TCP;
 			count(in, r, why);
 			continue;
 		}

@@ -163,23 +163,6 @@ static int interface(ng_reader *r, cursor *c, char *err)
 	const uint8_t *idb = take(c, 8, err);
 	if (!idb)
 		return -1;
-	uint16_t linktype = rd16(r, idb);
-	uint32_t snaplen = adjust_snaplen(rd32(r, idb + 4));
-	if (!r->have_first) {
-		r->linktype = linktype;
-		r->snapshot = snaplen;
-		r->have_first = true;
-	} else if (linktype != r->linktype) {
-		snprintf(err, PCAP_ERRBUF_SIZE,
-			 "an interface has a type %u different from the type of the first interface",
-			 linktype);
-		return -1;
-	} else if (snaplen != r->snapshot) {
-		snprintf(err, PCAP_ERRBUF_SIZE,
-			 "an interface has a snapshot length %u different from the snapshot length of the first interface",
-			 rd32(r, idb + 4));
-		return -1;
-	}
 	if (r->nifaces == r->cap) {
 		uint32_t cap = r->cap ? r->cap * 2 : 4;
 		ng_iface *n = cap > r->cap ? realloc(r->ifaces, (size_t)cap * sizeof *n) : NULL;
@@ -192,7 +175,10 @@ static int interface(ng_reader *r, cursor *c, char *err)
 		r->ifaces = n;
 		r->cap = cap;
 	}
-	if (idb_options(r, c, &r->ifaces[r->nifaces], err) < 0)
+	ng_iface *ifc = &r->ifaces[r->nifaces];
+	ifc->linktype = rd16(r, idb);
+	ifc->snapshot = adjust_snaplen(rd32(r, idb + 4));
+	if (idb_options(r, c, ifc, err) < 0)
 		return -1;
 	r->nifaces++;
 	return 0;
@@ -239,7 +225,7 @@ static void timestamp(const ng_iface *ifc, uint64_t t, struct pcap_pkthdr *h)
 }
 
 int ng_block(ng_reader *r, const uint8_t *p, uint32_t len, struct pcap_pkthdr *h,
-	     const uint8_t **data, char err[PCAP_ERRBUF_SIZE])
+	     const uint8_t **data, int *linktype, char err[PCAP_ERRBUF_SIZE])
 {
 	uint32_t trailer = rd32(r, p + len - 4);
 	if (trailer != len) {
@@ -267,7 +253,7 @@ int ng_block(ng_reader *r, const uint8_t *p, uint32_t len, struct pcap_pkthdr *h
 		ifid = 0; /* the first interface's, and no time stamp */
 		t = 0;
 		h->len = rd32(r, f);
-		h->caplen = h->len < r->snapshot ? h->len : r->snapshot;
+		h->caplen = r->nifaces && h->len > r->ifaces[0].snapshot ? r->ifaces[0].snapshot : h->len;
 		break;
 	case NG_TYPE_IDB:
 		return interface(r, &c, err);
@@ -282,15 +268,17 @@ int ng_block(ng_reader *r, const uint8_t *p, uint32_t len, struct pcap_pkthdr *h
 			 ifid);
 		return -1;
 	}
-	if (h->caplen > r->snapshot) {
+	const ng_iface *ifc = &r->ifaces[ifid];
+	if (h->caplen > ifc->snapshot) {
 		snprintf(err, PCAP_ERRBUF_SIZE,
 			 "invalid packet capture length %u, bigger than snaplen of %u", h->caplen,
-			 r->snapshot);
+			 ifc->snapshot);
 		return -1;
 	}
-	timestamp(&r->ifaces[ifid], t, h);
+	timestamp(ifc, t, h);
 	if (!(*data = take(&c, h->caplen, err)))
 		return -1;
+	*linktype = ifc->linktype;
 	return 1;
 }
 
