@@ -3,7 +3,9 @@
 captures, in the target's input layout (see fuzz_trace.c), built from the
 same kinds of frames tests/unit/test_trace_decode*.c build: whole
 conversations, so that the fuzzer starts from inputs that reach deep into
-the observer, over every family of link type."""
+the observer, over every family of link type.  And fuzz_pcapng's into
+fuzz/corpus-pcapng/: pcapng files with every block kind and clock
+option, in both byte orders."""
 import os
 import struct
 
@@ -127,3 +129,53 @@ write("ipv4_fragments", IPV4, [
     (0, ipv4(C4, S4, tcp(40004, 80, 1, 1, ACK, payload=b"x" * 16), frag=0x2000)),
     (0, ipv4(C4, S4, b"y" * 24, frag=5)),
 ])
+
+
+# ---- pcapng (fuzz_pcapng) ----
+
+def ng_block(order, btype, body):
+    body += bytes(-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack(order + "II", btype, n) + body + struct.pack(order + "I", n)
+
+
+def ng_option(order, code, value):
+    return struct.pack(order + "HH", code, len(value)) + value + bytes(-len(value) % 4)
+
+
+def ng_file(order):
+    shb = ng_block(order, 0x0A0D0D0A, struct.pack(order + "IHHq", 0x1A2B3C4D, 1, 0, -1))
+    end = ng_option(order, 0, b"")
+    idbs = [
+        ng_block(order, 1, struct.pack(order + "HHI", 1, 0, 0) + end),
+        ng_block(order, 1, struct.pack(order + "HHI", 101, 0, 65535)
+                 + ng_option(order, 9, bytes([9])) + end),
+        ng_block(order, 1, struct.pack(order + "HHI", 276, 0, 0)
+                 + ng_option(order, 9, bytes([0x80 | 20]))
+                 + ng_option(order, 14, struct.pack(order + "q", -3600)) + end),
+    ]
+    frame = eth(ipv4(C4, S4, tcp(40005, 80, 1, 0, SYN, SYN_OPTS)))
+    raw = ipv4(S4, C4, tcp(80, 40005, 9, 2, SYN | ACK, SYN_OPTS))
+    cooked = sll2(ipv4(C4, S4, tcp(40005, 80, 2, 10, ACK)))
+
+    def epb(ifid, t, data):
+        return ng_block(order, 6, struct.pack(order + "IIIII", ifid, t >> 32, t & 0xFFFFFFFF,
+                                               len(data), len(data)) + data)
+
+    blocks = [shb, ng_block(order, 4, bytes(8))] + idbs + [
+        epb(0, 1700000000 * 10**6, frame),
+        epb(1, 1700000000 * 10**9 + 5, raw),
+        epb(2, 1700000000 << 20, cooked),
+        ng_block(order, 3, struct.pack(order + "I", len(frame)) + frame),
+        ng_block(order, 2, struct.pack(order + "HHIIII", 0, 0, 0, 7, len(frame), len(frame)) + frame),
+        ng_block(order, 5, bytes(16)),
+        shb, idbs[0], epb(0, 1700000001 * 10**6, frame),
+    ]
+    return b"".join(blocks)
+
+
+OUT_NG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus-pcapng")
+os.makedirs(OUT_NG, exist_ok=True)
+for name, order in (("little_endian", "<"), ("big_endian", ">")):
+    with open(os.path.join(OUT_NG, name + ".pcapng"), "wb") as f:
+        f.write(ng_file(order))
