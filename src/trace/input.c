@@ -739,6 +739,7 @@ static rawpcap *raw_open(trace_input *in, const source *s, char *perr)
 			return r;
 		if (!*perr)
 			snprintf(perr, PCAP_ERRBUF_SIZE, "out of memory");
+		ng_free(&r->ngr);
 		free(r->prefix);
 		free(r->buf);
 		free(r);
