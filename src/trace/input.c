@@ -440,10 +440,10 @@ static __attribute__((noinline)) int raw_too_long(trace_input *in, rawpcap *r, u
 	return raw_bad(in, what);
 }
 
-/* The next record past the filter, as libpcap's pcap_next_ex would give
- * it: 1 with *h and *data set, 0 at the end, -1 with in->err set. */
 static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_char **data);
 
+/* The next record past the filter, as libpcap's pcap_next_ex would give
+ * it: 1 with *h and *data set, 0 at the end, -1 with in->err set. */
 static inline int raw_next(trace_input *in, struct pcap_pkthdr *h, const u_char **data)
 {
 	rawpcap *r = in->raw;
