@@ -1,8 +1,10 @@
-/* tcpstate trace [-r FILE | -i IFACE] [-c N] [-S] [--summary] [--json | --zeek] [FILTER...]
+/* tcpstate trace [-r FILE | -i IFACE] [-c N] [-S] [--summary] [--json | --zeek]
+ *                [--shard K/N] [FILTER...]
  *
  * Parses the flags (tcpdump's where they mean the same), then feeds the
  * capture (src/trace/input) to the observer with the chosen renderer as
  * its callbacks. */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@ typedef struct trace_opts {
 	bool absolute, summary, json, zeek;
 	double syn_wait, close_wait_after; /* seconds; < 0: the default */
 	uint64_t time_wait_threshold;      /* 0: the default */
+	uint32_t shard, shards;            /* --shard K/N: shard = K - 1; shards 0: none */
 	int nfilter;
 	char **filter;
 } trace_opts;
@@ -42,6 +45,9 @@ static void usage(FILE *out)
 	      "  --json      JSON Lines: a \"segment\" record per segment, a \"connection\"\n"
 	      "              record per connection\n"
 	      "  --zeek      a Zeek conn.log (conn_state and history computed as Zeek does)\n"
+	      "  --shard K/N follow only the connections of shard K (1..N) of N: N processes,\n"
+	      "              one per core or host, share a capture (connection numbers stay\n"
+	      "              unique; time_wait_accumulation counts only the shard's)\n"
 	      "  -h, --help  this help\n"
 	      "\nDiagnoses (the seed's bugs, with evidence, cause and next step: a line under\n"
 	      "the connection, a \"diagnosis\" JSON record, a section after --summary):\n"
@@ -70,6 +76,23 @@ static const char *short_value(int argc, char **argv, int *i)
 	if (*i + 1 >= argc)
 		return NULL;
 	return argv[++*i];
+}
+
+/* "K/N", 1 <= K <= N <= 65536. */
+static bool parse_shard(const char *v, trace_opts *o)
+{
+	char *end;
+	errno = 0;
+	unsigned long k = strtoul(v, &end, 10), n;
+	if (end == v || *end != '/' || !isdigit((unsigned char)v[0]))
+		return false;
+	const char *nv = end + 1;
+	n = strtoul(nv, &end, 10);
+	if (end == nv || *end || !isdigit((unsigned char)nv[0]) || errno || !k || k > n || n > 65536)
+		return false;
+	o->shard = (uint32_t)(k - 1);
+	o->shards = (uint32_t)n;
+	return true;
 }
 
 /* Returns -1 when the options are fine, else the exit status (help or a
@@ -103,6 +126,9 @@ static int parse(int argc, char **argv, trace_opts *o)
 			char *end;
 			if (++i >= argc || (*dst = strtod(argv[i], &end)) < 0 || *end || end == argv[i])
 				return bad("%s wants a number of seconds", a);
+		} else if (!strcmp(a, "--shard")) {
+			if (++i >= argc || !parse_shard(argv[i], o))
+				return bad("%s wants K/N, a shard K from 1 to N (N up to 65536)", a);
 		} else if (!strcmp(a, "--time-wait-threshold")) {
 			if (++i >= argc || !cli_parse_count(argv[i], &o->time_wait_threshold))
 				return bad("%s wants a positive number", a);
@@ -239,6 +265,8 @@ static int run(const trace_opts *o, trace_input *in)
 		cfg.close_wait_after = (uint64_t)(o->close_wait_after * 1e9);
 	if (o->time_wait_threshold)
 		cfg.time_wait_threshold = (uint32_t)o->time_wait_threshold;
+	cfg.shard = o->shard;
+	cfg.shards = o->shards;
 	cfg.user = &r;
 	trace_obs *obs = trace_obs_new(&cfg);
 	if (!obs) {

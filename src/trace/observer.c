@@ -17,7 +17,10 @@ struct trace_obs {
 	flow_table *flows;
 	diag_tw *tw;            /* TIME_WAIT counts for time_wait_accumulation */
 	uint64_t next_id;
+	uint32_t shards;        /* cfg.shards, at least 1 */
 	uint64_t now;           /* latest capture time seen */
+	uint64_t origin;        /* the capture's first packet's */
+	bool started;
 	uint64_t next_sweep;    /* when TIME_WAITs are next checked */
 	uint64_t packets, peak_active, late;
 	/* Connections that ended lately, by 4-tuple digest (flow_packet_key),
@@ -50,6 +53,11 @@ trace_obs *trace_obs_new(const trace_obs_config *cfg)
 		o->cfg = *cfg;
 	else
 		trace_obs_config_default(&o->cfg);
+	o->shards = o->cfg.shards > 1 ? o->cfg.shards : 1;
+	if (o->cfg.shard >= o->shards) {
+		free(o);
+		return NULL;
+	}
 	o->flows = flow_new(o->cfg.initial_buckets);
 	o->tw = diag_tw_new();
 	if (!o->flows || !o->tw) {
@@ -70,6 +78,13 @@ void trace_obs_free(trace_obs *o)
 	free(o);
 }
 
+/* The number records give the connection: in first-packet order, and
+ * unique across shards. */
+static uint64_t conn_number(const trace_obs *o, const trace_conn *c)
+{
+	return (uint64_t)c->id * o->shards + o->cfg.shard + 1;
+}
+
 /* The record of a connection that ended (or that the capture ended). */
 static void emit_record(trace_obs *o, trace_conn *c)
 {
@@ -77,7 +92,7 @@ static void emit_record(trace_obs *o, trace_conn *c)
 		return;
 	trace_conn_record r;
 	memset(&r, 0, sizeof r);
-	r.conn = (uint64_t)c->id + 1;
+	r.conn = conn_number(o, c);
 	flow_endpoints(o->flows, c, r.ep);
 	r.midstream = c->midstream;
 	r.first_ts = c->first_ts;
@@ -207,9 +222,10 @@ static void emit_segment(trace_obs *o, trace_conn *c, int from, const trace_pkt 
 	flow_endpoints(o->flows, c, ep);
 	const trace_side *s = &c->side[from], *r = &c->side[!from];
 	trace_seg_event ev = {
-		.conn = (uint64_t)c->id + 1,
+		.conn = conn_number(o, c),
 		.ts = p->ts,
 		.rel_ts = p->ts - c->first_ts,
+		.capture_ts = p->ts > o->origin ? p->ts - o->origin : 0,
 		.from = from,
 		.pkt = p,
 		.rel_seq = p->seg.seq - s->isn,
@@ -224,11 +240,24 @@ static void emit_segment(trace_obs *o, trace_conn *c, int from, const trace_pkt 
 	o->cfg.on_segment(o->cfg.user, &ev);
 }
 
+/* The shard a packet's connection belongs to: the hash's top bits, as the
+ * flow table's buckets take its bottom ones. */
+static uint32_t shard_of(const trace_obs *o, uint32_t hash)
+{
+	return (uint32_t)(((uint64_t)hash * o->shards) >> 32);
+}
+
 static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 {
-	o->packets++;
+	if (!o->started) {
+		o->started = true;
+		o->origin = p->ts;
+	}
 	if (p->ts > o->now)
 		o->now = p->ts;
+	if (o->shards > 1 && shard_of(o, hash) != o->cfg.shard)
+		return 0; /* another shard's: its time still counts */
+	o->packets++;
 	sweep(o);
 
 	int from = TRACE_CLIENT;

@@ -65,6 +65,8 @@ typedef struct trace_seg_event {
 	uint64_t conn;              /* connection number, from 1 */
 	uint64_t ts;                /* ns since the epoch */
 	uint64_t rel_ts;            /* ns since the connection's first packet */
+	uint64_t capture_ts;        /* ns since the capture's first packet (of any
+				     * shard; 0 for one stamped earlier) */
 	int from;                   /* TRACE_CLIENT or TRACE_SERVER */
 	const trace_pkt *pkt;
 	uint32_t rel_seq, rel_ack;  /* relative to each side's ISN, as tcpdump */
@@ -139,11 +141,20 @@ typedef struct trace_obs_config {
 	 * zeek_orig_is_server (the summary): Zeek's view of the connections
 	 * is not followed, and they are left "", NULL and false. */
 	bool skip_zeek;
+	/* Sharding (DESIGN.md, "Where it runs"): with shards > 1, only the
+	 * connections whose 4-tuple hashes to shard (0 .. shards-1) are
+	 * followed, so that N processes on N cores (or hosts) can share one
+	 * capture without sharing any state; the others' packets only move
+	 * the clock on.  Connection numbers stay unique across the shards:
+	 * the i-th connection of a shard is numbered i * shards + shard + 1.
+	 * The hash is tcpstate's own: every shard must run the same version. */
+	uint32_t shard, shards;
 } trace_obs_config;
 
 typedef struct trace_obs trace_obs;
 
 void trace_obs_config_default(trace_obs_config *cfg);
+/* NULL when out of memory, or when cfg->shard is not below cfg->shards. */
 trace_obs *trace_obs_new(const trace_obs_config *cfg);
 void trace_obs_free(trace_obs *o);
 /* Feeds one packet; returns 0, or -1 when out of memory. */

@@ -35,10 +35,6 @@ bool trace_render_wants_segments(const trace_render *r)
 void trace_render_segment(void *user, const trace_seg_event *ev)
 {
 	trace_render *r = user;
-	if (!r->have_origin) {
-		r->have_origin = true;
-		r->origin = ev->ts;
-	}
 	if (r->format == TRACE_FORMAT_JSON)
 		trace_json_segment(r, ev);
 	else if (r->format == TRACE_FORMAT_LADDER)

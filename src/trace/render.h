@@ -32,8 +32,6 @@ typedef struct trace_render {
 	FILE *out;
 	trace_format format;
 	bool absolute_seq;     /* -S: sequence numbers as on the wire */
-	bool have_origin;
-	uint64_t origin;       /* the capture's first packet (JSON "t" counts from it) */
 
 	/* The ladder: the states it last showed, per connection number
 	 * (client in the low nibble, server in the high one; 0xf: none). */

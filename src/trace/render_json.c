@@ -26,7 +26,7 @@ void trace_json_segment(trace_render *r, const trace_seg_event *ev)
 	trace_line_str(&l, "{\"type\":\"segment\",\"conn\":");
 	trace_line_u64(&l, ev->conn);
 	trace_line_str(&l, ",\"t\":");
-	trace_line_secs(&l, ev->ts >= r->origin ? ev->ts - r->origin : 0);
+	trace_line_secs(&l, ev->capture_ts);
 	trace_line_str(&l, ev->from == TRACE_CLIENT ? ",\"from\":\"client\",\"flags\":\""
 						    : ",\"from\":\"server\",\"flags\":\"");
 	trace_line_str(&l, tcps_flags_str(s->flags, flags));

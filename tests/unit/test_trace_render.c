@@ -78,6 +78,7 @@ static void segment(fixture *f, uint64_t conn, uint64_t t_us, int from, uint8_t 
 		.conn = conn,
 		.ts = f->pkt.ts,
 		.rel_ts = t_us * US,
+		.capture_ts = t_us * US,
 		.from = from,
 		.pkt = &f->pkt,
 		.rel_seq = rel_seq,
