@@ -64,6 +64,19 @@ static bool apply(trace_side *s, tcps_event ev, shadow_out *o, int idx)
 	return true;
 }
 
+/* Remembers that the side's last transition rests on an inferred receipt
+ * (kind, at the peer's sequence number `on`, `ms` into the connection),
+ * and the state and history before it. */
+static void tentative(trace_conn *c, trace_side *s, uint8_t kind, uint32_t on, tcps_state before,
+		      uint8_t nbefore, uint16_t ms)
+{
+	s->tent = kind;
+	s->tent_seq = on;
+	s->tent_state = (uint8_t)before;
+	s->tent_nstates = nbefore;
+	c->tent_at = ms;
+}
+
 /* Takes back the side's last inferred receipt. */
 static void revert(trace_side *s, shadow_out *o, int idx)
 {
@@ -80,6 +93,29 @@ static void revert(trace_side *s, shadow_out *o, int idx)
 static bool fin_acked_by(const trace_side *fin_side, uint32_t ack)
 {
 	return ((fin_side->flags & SIDE_FIN_SENT) != 0) & seq_geq(ack, fin_side->nxt);
+}
+
+/* Its SACK blocks hold the peer's FIN: with an ACK short of it, the FIN
+ * came after a hole and waits unprocessed until the hole fills
+ * (§3.10.7.4 takes segments in sequence order). */
+static bool fin_held(const tcps_segment *seg, uint32_t fin_seq)
+{
+	for (unsigned i = 0; i < seg->nsack && i < TCPS_MAX_SACK_BLOCKS; i++)
+		if (seq_leq(seg->sack[i].left, fin_seq) && seq_lt(fin_seq, seg->sack[i].right))
+			return true;
+	return false;
+}
+
+/* Whether a segment sent at `ms` left its sender after the segment behind
+ * the sender's latest tentative receipt (c->tent_at) had time to arrive:
+ * what it sent sooner was on its way before, and proves nothing.  The
+ * time is two handshake round trips, and 1 ms; at most 200 ms (Linux's
+ * shortest retransmission timeout) of them, because irtt counts from the
+ * first SYN and so measures a lost SYN's timeout rather than the path. */
+static bool sent_after_receipt(const trace_conn *c, uint16_t ms)
+{
+	uint32_t rtt2 = c->irtt / 5u; /* 100 µs ticks, twice, in ms */
+	return (uint16_t)(ms - c->tent_at) > (rtt2 < 200u ? rtt2 : 200u) + 1u;
 }
 
 void shadow_init(void)
@@ -114,11 +150,30 @@ void shadow_start(trace_conn *c, const trace_pkt *p)
 
 /* ---- what the sender's own segment proves about the sender ---- */
 
-static void sender(trace_conn *c, int from, const tcps_segment *seg, shadow_out *o)
+static void sender(trace_conn *c, int from, const tcps_segment *seg, uint16_t ms, shadow_out *o)
 {
 	trace_side *s = &c->side[from], *r = &c->side[!from];
 	uint8_t f = seg->flags;
 	bool old = (s->flags & SIDE_SYN_SENT) && seq_lt(seg->seq, s->nxt);
+
+	/* A side that took the peer's RST has no connection left: a RST
+	 * from it agrees; anything else sent once the RST had time to
+	 * arrive means it never did (lost, or refused by RFC 5961's checks),
+	 * and the side never left its state. */
+	if (s->tent == TENT_RCV_RST) {
+		if (f & TCPS_RST)
+			s->tent = TENT_NONE;
+		else if (sent_after_receipt(c, ms))
+			revert(s, o, from);
+	}
+	/* Once it has processed the peer's FIN, every ACK it sends covers
+	 * it: one short of it, sent after the FIN had time to arrive, or
+	 * one whose SACK holds the FIN behind a hole, says it has not.  (Its
+	 * own FIN short of the peer's is the crossing below: a queue can
+	 * hold a FIN far longer than the handshake's round trip.) */
+	if (s->tent == TENT_RCV_FIN && (f & TCPS_ACK) && !(f & (TCPS_SYN | TCPS_FIN)) &&
+	    seq_leq(seg->ack, s->tent_seq) && (fin_held(seg, s->tent_seq) || sent_after_receipt(c, ms)))
+		revert(s, o, from);
 
 	/* Its own SYN or FIN that does not acknowledge the peer's SYN or FIN
 	 * it seemed to have received was sent before that receipt (the two
@@ -144,7 +199,7 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, shadow_out 
 	if ((f & TCPS_SYN) && (f & TCPS_ACK))
 		s->synack_sent = 1;
 	/* Its ACK covers what its last inferred receipt rested on. */
-	if (s->tent && (f & TCPS_ACK) &&
+	if (s->tent && s->tent != TENT_RCV_RST && (f & TCPS_ACK) &&
 	    (s->tent == TENT_RCV_ACK || seq_gt(seg->ack, s->tent_seq)))
 		s->tent = TENT_NONE;
 
@@ -196,6 +251,10 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, shadow_out 
 		}
 		if (fin_acked_by(r, seg->ack) && !(s->flags & SIDE_FIN_RCVD)) {
 			s->flags |= SIDE_FIN_RCVD;
+			/* The FIN it took acknowledged its own: FIN_WAIT_1
+			 * passed through FIN_WAIT_2 (receiver() says why). */
+			if (state(s) == TCPS_FIN_WAIT_1 && r->fin_acks_peer)
+				apply(s, TCPS_EV_RCV_ACK_OF_FIN, o, from);
 			apply(s, TCPS_EV_RCV_FIN, o, from);
 		}
 	}
@@ -204,6 +263,8 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, shadow_out 
 		s->ack = newer ? seg->ack : s->ack;
 		s->flags |= SIDE_ACK_SENT;
 	}
+	if (f & TCPS_FIN)
+		s->fin_acks_peer = (f & TCPS_ACK) && fin_acked_by(r, seg->ack);
 	if ((f & TCPS_FIN) && !(s->flags & SIDE_FIN_SENT)) {
 		s->flags |= SIDE_FIN_SENT;
 		apply(s, TCPS_EV_CLOSE, o, from);
@@ -236,10 +297,7 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, shadow_out 
 		if (apply(s, replayed[replay], o, from)) {
 			if (replay == TENT_RCV_FIN)
 				s->flags |= SIDE_FIN_RCVD;
-			s->tent = replay;
-			s->tent_seq = replay_seq;
-			s->tent_state = (uint8_t)before;
-			s->tent_nstates = nbefore;
+			tentative(c, s, replay, replay_seq, before, nbefore, ms);
 		}
 	}
 }
@@ -260,19 +318,19 @@ static bool rst_hits(const trace_side *r, uint32_t sender_nxt, const tcps_segmen
 }
 
 static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t sender_nxt,
-		     bool control_again, shadow_out *o)
+		     bool control_again, uint16_t ms, shadow_out *o)
 {
 	int to = !from;
 	trace_side *r = &c->side[to];
 	uint8_t f = seg->flags;
-	if (f & TCPS_RST) {
-		if (rst_hits(r, sender_nxt, seg))
-			apply(r, TCPS_EV_RCV_RST, o, to);
-		return;
-	}
 	tcps_state before = state(r);
 	uint8_t nbefore = r->nstates, kind = TENT_NONE;
 	uint32_t on = 0;
+	if (f & TCPS_RST) {
+		if (rst_hits(r, sender_nxt, seg) && apply(r, TCPS_EV_RCV_RST, o, to))
+			tentative(c, r, TENT_RCV_RST, seg->seq, before, nbefore, ms);
+		return;
+	}
 	bool acks_syn = ((f & TCPS_ACK) != 0) & ((r->flags & SIDE_SYN_SENT) != 0) & (seg->ack == r->isn + 1);
 	if ((f & TCPS_SYN) && !(f & TCPS_ACK)) {
 		if (!control_again && apply(r, TCPS_EV_RCV_SYN, o, to))
@@ -298,12 +356,8 @@ static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t 
 		r->flags |= SIDE_FIN_RCVD;
 		kind = TENT_RCV_FIN, on = seg->seq + seg->len;
 	}
-	if (kind) {
-		r->tent = kind;
-		r->tent_seq = on;
-		r->tent_state = (uint8_t)before;
-		r->tent_nstates = nbefore;
-	}
+	if (kind)
+		tentative(c, r, kind, on, before, nbefore, ms);
 }
 
 /* Sequence bookkeeping: SND.MAX, new payload bytes, gaps; the window. */
@@ -388,8 +442,9 @@ static __attribute__((noinline)) void segment_any(trace_conn *c, int from, const
 			revert(r, o, !from);
 	}
 
-	sender(c, from, seg, o);
-	receiver(c, from, seg, nxt_before, control_again, o);
+	uint16_t ms = p->ts > c->first_ts ? (uint16_t)((p->ts - c->first_ts) / 1000000) : 0;
+	sender(c, from, seg, ms, o);
+	receiver(c, from, seg, nxt_before, control_again, ms, o);
 
 	bookkeeping(c, from, p, nxt_before, known);
 }
@@ -411,6 +466,10 @@ bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl)
 		shadow_out o = { { false, false }, { false, false } };
 		if (c->side[i].state == TCPS_TIME_WAIT)
 			changed |= apply(&c->side[i], TCPS_EV_TIMEOUT_2MSL, &o, i);
+		if (c->side[i].tent == TENT_RCV_RST) { /* silent since: it did take it */
+			c->side[i].tent = TENT_NONE;
+			changed = true;
+		}
 	}
 	return changed;
 }

@@ -26,18 +26,23 @@ void shadow_start(trace_conn *c, const trace_pkt *p);
 /* One segment from side `from`. */
 void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *out);
 
-/* TIME_WAIT ends 2*MSL after the connection's last packet. */
+/* 2*MSL after the connection's last packet TIME_WAIT ends, and a RST taken
+ * by a side that stayed silent since is certain. */
 bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl);
 /* Whether a SYN from `from` starts a new connection on this 4-tuple. */
 bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p);
 /* The connection is over: both sides CLOSED (a refused attempt: CLOSED
  * and LISTEN), or its close complete with a side left in TIME_WAIT, where
- * nothing but 2*MSL running out can happen any more. */
+ * nothing but 2*MSL running out can happen any more.  A side closed by a
+ * RST it may not have received is not over until 2*MSL of its silence
+ * (shadow_expire) says it was: until then a segment from it can still
+ * show that the RST was lost. */
 static inline bool shadow_over(const trace_conn *c)
 {
 	for (int i = 0; i < 2; i++)
-		if (c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN &&
-		    c->side[i].state != TCPS_TIME_WAIT)
+		if ((c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN &&
+		     c->side[i].state != TCPS_TIME_WAIT) ||
+		    c->side[i].tent == TENT_RCV_RST)
 			return false;
 	return true;
 }

@@ -18,6 +18,7 @@ enum {
 	TENT_RCV_SYN,     /* it received the peer's SYN */
 	TENT_RCV_FIN,     /* it received the peer's FIN */
 	TENT_RCV_ACK,     /* it received the peer's ACK of its SYN or FIN */
+	TENT_RCV_RST,     /* it received the peer's RST: it can only fall silent */
 };
 
 enum { /* trace_side.flags */
@@ -50,6 +51,7 @@ typedef struct trace_side {
 	uint8_t tent_nstates;
 	uint8_t active : 1;  /* opened actively: sent a bare SYN */
 	uint8_t synack_sent : 1;
+	uint8_t fin_acks_peer : 1; /* its latest FIN also acknowledged the peer's */
 } trace_side;
 
 typedef struct trace_conn {
@@ -66,7 +68,7 @@ typedef struct trace_conn {
 	uint8_t closed_first : 2; /* 0 none, 1 client, 2 server, 3 both at once */
 	uint16_t gap_at;        /* when the gap opened: 100 µs ticks after first_ts, wrapping */
 	uint16_t irtt;          /* the handshake's round trip (SYN to the client's ACK), 100 µs ticks */
-	uint16_t spare;
+	uint16_t tent_at;       /* when the latest tentative receipt came: ms after first_ts, wrapping */
 	uint32_t gap_lo;        /* a hole in gap_side's sequence space, from here to its SND.MAX */
 	uint32_t id;            /* connection number - 1 */
 	uint64_t first_ts, last_ts;

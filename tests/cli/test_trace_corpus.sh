@@ -20,13 +20,13 @@ if [ ! -f "$corpus/zeek-expected.tsv" ]; then
 fi
 
 # Rows of the 122 in zeek-expected.tsv (percent) that must agree: just
-# below what was measured once the decoder read the corpus's tunnels and
-# encapsulations (100.0, 97.5, 91.8, 91.8; docs/trace-vs-zeek.md).  Raise
-# them when tcpstate gets closer; never lower them to make a change pass.
+# below what was measured once a lost RST could be taken back (100.0,
+# 98.4, 92.6, 92.6; docs/trace-vs-zeek.md).  Raise them when tcpstate
+# gets closer; never lower them to make a change pass.
 MIN_FOUND=${MIN_FOUND:-99}
-MIN_STATE=${MIN_STATE:-97}
-MIN_HISTORY=${MIN_HISTORY:-91}
-MIN_BOTH=${MIN_BOTH:-91}
+MIN_STATE=${MIN_STATE:-98}
+MIN_HISTORY=${MIN_HISTORY:-92}
+MIN_BOTH=${MIN_BOTH:-92}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

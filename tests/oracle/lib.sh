@@ -364,6 +364,7 @@ tso_assert_count() {
 # sequence. tso_expect_diag CAPTURE CONN CODE. tso_note CAPTURE CONN TEXT.
 tso_expect() { echo "states $*" >>"$TSO_WORK/expect.txt"; }
 tso_expect_diag() { echo "diag $*" >>"$TSO_WORK/expect.txt"; }
+tso_allow_diag() { echo "may $*" >>"$TSO_WORK/expect.txt"; }
 tso_note() { echo "note $*" >>"$TSO_WORK/expect.txt"; }
 
 # Whether the binary has a working `trace` command.

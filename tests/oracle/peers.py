@@ -20,6 +20,8 @@ last list for every iteration past the number of lists)
     recv:N            receive exactly N bytes
     recv_eof          read until EOF; an error is an error
     recv_any          read until EOF or a reset (ECONNRESET is fine)
+    recv_any:S        the same, or until S seconds pass with nothing read
+                      (the peer's RST was lost: it will never say more)
     shutdown          shutdown(SHUT_WR): send our FIN, keep reading
     linger0           SO_LINGER {on, 0}: close() will send a RST
     close             close the socket
@@ -81,8 +83,10 @@ def recv_exact(s, n):
     return got
 
 
-def recv_until_eof(s, tolerate_reset):
+def recv_until_eof(s, tolerate_reset, quiet=None):
     total = 0
+    if quiet is not None:
+        s.settimeout(quiet)
     for _ in range(10 ** 7):  # bounded by bytes and by the deadline
         check_deadline()
         try:
@@ -91,6 +95,10 @@ def recv_until_eof(s, tolerate_reset):
             if tolerate_reset:
                 return total, "reset"
             raise
+        except (socket.timeout, TimeoutError):
+            if quiet is None:
+                raise
+            return total, "silence"
         if not b:
             return total, "eof"
         total += len(b)
@@ -143,8 +151,11 @@ def run_actions(role, args, actions, listener, it):
         elif name == "recv":
             recv_exact(s, int(arg))
         elif name in ("recv_eof", "recv_any"):
-            total, how = recv_until_eof(s, name == "recv_any")
-            if args.verbose or how == "reset":
+            quiet = float(arg) if arg and name == "recv_any" else None
+            total, how = recv_until_eof(s, name == "recv_any", quiet)
+            if quiet is not None:
+                s.settimeout(args.io_timeout)
+            if args.verbose or how != "eof":
                 log(role, "#%d read %d bytes, then %s" % (it, total, how))
         elif name == "shutdown":
             s.shutdown(socket.SHUT_WR)

@@ -57,6 +57,12 @@ void tc_open(tc_capture *cap, uint8_t family, const trace_obs_config *cfg)
 void tc_pkt(tc_capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
 	    uint16_t wnd, uint64_t dt_ms)
 {
+	tc_pkt_sack(cap, from, flags, seq, ack, len, wnd, dt_ms, 0, 0);
+}
+
+void tc_pkt_sack(tc_capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
+		 uint16_t wnd, uint64_t dt_ms, uint32_t sack_left, uint32_t sack_right)
+{
 	trace_pkt p;
 	memset(&p, 0, sizeof p);
 	cap->ts += dt_ms * TCPS_NS_PER_MS;
@@ -79,6 +85,12 @@ void tc_pkt(tc_capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack
 	p.seg.ack = ack;
 	p.seg.len = len;
 	p.seg.wnd = wnd;
+	if (sack_left != sack_right) {
+		p.seg.options |= TCPS_OPT_SACK;
+		p.seg.nsack = 1;
+		p.seg.sack[0].left = sack_left;
+		p.seg.sack[0].right = sack_right;
+	}
 	assert_int_equal(trace_obs_packet(cap->obs, &p), 0);
 }
 

@@ -34,6 +34,9 @@ void tc_open(tc_capture *cap, uint8_t family, const trace_obs_config *cfg);
 /* One segment from TC_C or TC_S, dt_ms after the previous one. */
 void tc_pkt(tc_capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
 	    uint16_t wnd, uint64_t dt_ms);
+/* The same, with one SACK block [sack_left, sack_right). */
+void tc_pkt_sack(tc_capture *cap, int from, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
+		 uint16_t wnd, uint64_t dt_ms, uint32_t sack_left, uint32_t sack_right);
 /* The capture ends: records and aggregate diagnoses come out. */
 void tc_close(tc_capture *cap);
 /* Diagnoses with this code. */

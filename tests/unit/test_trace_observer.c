@@ -439,6 +439,136 @@ static void test_segments_after_rst_stay_with_their_connection(void **state)
 	assert_true(cap.rec[0].reset);
 }
 
+/* RFC 9293 §3.10.7.4 (RST in a synchronized state): the client's RST
+ * never reaches the server, which closes two seconds later.  Its FIN
+ * proves it never left ESTABLISHED; the client, with no socket left,
+ * answers the FIN with a RST (§3.10.7.1), and that one lands.  The record
+ * waits for that, rather than coming out at the first RST. */
+static void test_rfc9293_3_10_7_4_rst_lost_receipt_revised_by_later_fin(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, RS | A, 1001, 4001, 0, 502, 1);
+	assert_int_equal(cap.states[3][1], TCPS_CLOSED);
+	assert_int_equal(cap.nrec, 0); /* the RST may not have arrived */
+	pkt(&cap, S, FI | A, 4001, 1001, 0, 506, 2000);
+	assert_true(cap.revised[4][1]);
+	assert_int_equal(cap.states[4][1], TCPS_FIN_WAIT_1);
+	pkt(&cap, C, RS, 1001, 0, 0, 0, 1);
+	assert_int_equal(cap.states[5][1], TCPS_CLOSED);
+	close_capture(&cap);
+	assert_int_equal(cap.nrec, 1);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_CLOSED);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_CLOSED);
+}
+
+/* What the server sent before the RST reached it (within a round trip of
+ * the RST) proves nothing; and 2*MSL of silence makes the receipt sure. */
+static void test_rfc9293_3_10_7_4_rst_crossing_data_keeps_receipt(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, RS | A, 1001, 4001, 0, 502, 1);
+	pkt(&cap, S, PS | A, 4001, 1001, 100, 506, 0);
+	assert_false(cap.revised[4][1]);
+	assert_int_equal(cap.states[4][1], TCPS_CLOSED);
+	assert_int_equal(cap.nrec, 0);
+	cap.cport++; /* another connection's packets move the clock */
+	pkt(&cap, C, SY, 5000, 0, 0, 64240, 30000);
+	assert_int_equal(cap.nrec, 0);
+	pkt(&cap, C, SY, 5000, 0, 0, 64240, 31000);
+	assert_int_equal(cap.nrec, 1);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSED);
+	close_capture(&cap);
+}
+
+/* A refused SYN whose RST is lost: the client's SYN again, a second later,
+ * belongs to the same attempt (one connection, not two). */
+static void test_rfc9293_3_10_7_3_refused_rst_lost_syn_again_same_connection(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, S, RS | A, 0, 1001, 0, 0, 1);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 1000);
+	assert_true(cap.revised[2][0]);
+	assert_int_equal(cap.states[2][0], TCPS_SYN_SENT);
+	pkt(&cap, S, RS | A, 0, 1001, 0, 0, 1);
+	close_capture(&cap);
+	assert_int_equal(cap.nrec, 1);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_CLOSED);
+}
+
+/* §3.10.7.4 takes segments in sequence order: a FIN that arrives behind a
+ * hole is held, as the receiver's SACK of it shows, and processed only
+ * when the retransmission fills the hole. */
+static void test_rfc9293_3_10_7_4_fin_behind_hole_waits_for_it(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, S, PS | A, 4001, 1001, 100, 506, 1);  /* lost after the capture point */
+	pkt(&cap, S, FI | A, 4101, 1001, 0, 506, 1);
+	assert_int_equal(cap.states[4][0], TCPS_CLOSE_WAIT);
+	tc_pkt_sack(&cap, C, A, 1001, 4001, 0, 502, 1, 4101, 4102);
+	assert_true(cap.revised[5][0]);
+	assert_int_equal(cap.states[5][0], TCPS_ESTABLISHED);
+	pkt(&cap, S, PS | A, 4001, 1001, 100, 506, 200);
+	pkt(&cap, C, A, 1001, 4102, 0, 502, 1);
+	assert_int_equal(cap.states[7][0], TCPS_CLOSE_WAIT);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT);
+}
+
+/* The client's FIN is lost after the capture point.  The server's data
+ * sent as the FIN went by (its ACK short of the FIN) proves nothing; its
+ * data sent again later, with an ACK still short of the FIN, proves that
+ * the FIN never arrived: once processed, every ACK would cover it. */
+static void test_rfc9293_3_10_7_4_ack_short_of_fin_sent_later_revises_it(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, FI | A, 1001, 4001, 0, 502, 1);
+	assert_int_equal(cap.states[3][1], TCPS_CLOSE_WAIT);
+	pkt(&cap, S, PS | A, 4001, 1001, 100, 506, 0);
+	assert_false(cap.revised[4][1]);
+	assert_int_equal(cap.states[4][1], TCPS_CLOSE_WAIT);
+	pkt(&cap, S, PS | A, 4001, 1001, 100, 506, 200);
+	assert_true(cap.revised[5][1]);
+	assert_int_equal(cap.states[5][1], TCPS_ESTABLISHED);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
+}
+
+/* The client's FIN is answered by the server's FIN,ACK, lost before the
+ * client; the client sends its FIN again and the server its FIN,ACK: the
+ * client's ACK of that FIN shows it took the ACK of its own FIN with it,
+ * so FIN_WAIT_2 then TIME_WAIT (§3.10.7.4 fifth and eighth steps), not
+ * CLOSING. */
+static void test_rfc9293_3_10_7_4_fin_ack_retransmitted_fin_wait_2_then_time_wait(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, FI | A, 1001, 4001, 0, 502, 1);
+	pkt(&cap, S, FI | A, 4001, 1002, 0, 506, 1);
+	pkt(&cap, S, FI | A, 4001, 1002, 0, 506, 200);
+	pkt(&cap, C, FI | A, 1001, 4001, 0, 502, 0);
+	pkt(&cap, C, A, 1002, 4002, 0, 502, 0);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2,
+	       TCPS_TIME_WAIT);
+}
+
 /* The budget: at most 200 bytes per tracked connection. */
 static void test_memory_per_connection_within_budget(void **state)
 {
@@ -479,6 +609,12 @@ int main(void)
 		cmocka_unit_test(test_ipv6_endpoints),
 		cmocka_unit_test(test_half_duplex_capture_client_side_only),
 		cmocka_unit_test(test_segments_after_rst_stay_with_their_connection),
+		cmocka_unit_test(test_rfc9293_3_10_7_4_rst_lost_receipt_revised_by_later_fin),
+		cmocka_unit_test(test_rfc9293_3_10_7_4_rst_crossing_data_keeps_receipt),
+		cmocka_unit_test(test_rfc9293_3_10_7_3_refused_rst_lost_syn_again_same_connection),
+		cmocka_unit_test(test_rfc9293_3_10_7_4_fin_behind_hole_waits_for_it),
+		cmocka_unit_test(test_rfc9293_3_10_7_4_ack_short_of_fin_sent_later_revises_it),
+		cmocka_unit_test(test_rfc9293_3_10_7_4_fin_ack_retransmitted_fin_wait_2_then_time_wait),
 		cmocka_unit_test(test_memory_per_connection_within_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
