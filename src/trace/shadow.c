@@ -167,12 +167,18 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint16_t ms
 			revert(s, o, from);
 	}
 	/* Once it has processed the peer's FIN, every ACK it sends covers
-	 * it: one short of it, sent after the FIN had time to arrive, or
-	 * one whose SACK holds the FIN behind a hole, says it has not.  (Its
-	 * own FIN short of the peer's is the crossing below: a queue can
-	 * hold a FIN far longer than the handshake's round trip.) */
+	 * it: one whose SACK holds the FIN behind a hole says it has not;
+	 * so does one short of it sent after the FIN had time to arrive,
+	 * when the side was ESTABLISHED.  A queue (its own qdisc, a slow
+	 * link) can hold a segment far longer than the handshake's round
+	 * trip; taken back by mistake, the receipt comes again with its
+	 * ACK, and in the same place, unless the side was closing itself
+	 * (FIN_WAIT_1 -> CLOSING is not FIN_WAIT_2 -> TIME_WAIT).  Its own
+	 * FIN short of the peer's is the crossing below. */
 	if (s->tent == TENT_RCV_FIN && (f & TCPS_ACK) && !(f & (TCPS_SYN | TCPS_FIN)) &&
-	    seq_leq(seg->ack, s->tent_seq) && (fin_held(seg, s->tent_seq) || sent_after_receipt(c, ms)))
+	    seq_leq(seg->ack, s->tent_seq) &&
+	    (fin_held(seg, s->tent_seq) ||
+	     (s->tent_state == TCPS_ESTABLISHED && sent_after_receipt(c, ms))))
 		revert(s, o, from);
 
 	/* Its own SYN or FIN that does not acknowledge the peer's SYN or FIN

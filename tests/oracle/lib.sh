@@ -297,6 +297,8 @@ tso_settle() {
 # The end of the scenario: ss in both namespaces, both trace buffers, stop
 # both captures, and write truth.json (the kernel's sequences per side).
 tso_finish() {
+	local ss_time
+	ss_time=$(cut -d' ' -f1 /proc/uptime) # the trace clock, near enough for TIMEWAIT_LEN
 	ip netns exec "$TSO_NS_C" ss -tanH >"$TSO_WORK/ss-client.txt" 2>&1
 	ip netns exec "$TSO_NS_S" ss -tanH >"$TSO_WORK/ss-server.txt" 2>&1
 	local d
@@ -312,7 +314,7 @@ tso_finish() {
 	tso_capture_stop
 	if ! "$TSO_PY" "$TSO_LIB_DIR/truth.py" build --port "$TSO_PORT" --client "$TSO_CADDR" \
 		--server "$TSO_SADDR" --trace "$TSO_WORK/trace.txt" "${sk[@]}" \
-		--ss-client "$TSO_WORK/ss-client.txt" --ss-server "$TSO_WORK/ss-server.txt" \
+		--ss-client "$TSO_WORK/ss-client.txt" --ss-server "$TSO_WORK/ss-server.txt" --ss-time "$ss_time" \
 		-o "$TSO_WORK/truth.json" 2>"$TSO_WORK/truth.err"; then
 		tso_fail "truth.py build: $(cat "$TSO_WORK/truth.err")"
 		return 1

@@ -4,7 +4,7 @@ sock:inet_sock_set_state tracepoint and `ss`, in tcpstate's state names.
 
     truth.py build --port P --client ADDR --server ADDR \
         --trace TRACE.txt [--trace-sk TRACE_SK.txt] \
-        --ss-client SS.txt --ss-server SS.txt -o truth.json
+        --ss-client SS.txt --ss-server SS.txt [--ss-time SECONDS] -o truth.json
     truth.py assert truth.json CONN SIDE STATE...   CONN: a number or "all"
     truth.py count truth.json N
     truth.py show truth.json
@@ -242,11 +242,21 @@ def unbracket(ep):
     return (norm_addr(addr) if addr not in ("*", "0.0.0.0") else addr, int(port) if port.isdigit() else port)
 
 
-def apply_ss(seq, ss_state, who, warnings):
+# Linux's TCP_TIMEWAIT_LEN: a timewait mini-socket (TIME_WAIT, or an
+# orphan's FIN_WAIT_2) lives this long, then goes without a trace.
+TIMEWAIT_LEN = 60.0
+
+
+def apply_ss(seq, ss_state, who, warnings, expired=None):
     """The kernel's quirks at the end of a socket's life (README.md):
     FIN_WAIT2/CLOSING -> CLOSE is traced when the socket becomes a timewait
-    mini-socket, which the tracepoint never shows again; ss shows it."""
+    mini-socket, which the tracepoint never shows again; ss shows it.
+    `expired`: that move came TIMEWAIT_LEN or more before ss looked, so ss
+    cannot tell any more (the caller marks the side)."""
     if ss_state is None:
+        if expired is not None and len(seq) >= 2 and seq[-1] == "CLOSED" and \
+                seq[-2] in ("FIN_WAIT_2", "CLOSING"):
+            expired.append(who)
         return seq
     name = SS_TO_TCPSTATE.get(ss_state, ss_state)
     if seq[-1] == "CLOSED" and name in ("TIME_WAIT", "FIN_WAIT_2"):
@@ -293,7 +303,11 @@ def build(a):
         cstr, sstr = addr_str(caddr, cl["lport"], fam), addr_str(saddr, a.port, fam)
         ctuple, stuple = (caddr, cl["lport"]), (saddr, a.port)
         who_c = "client %s" % cstr
-        cseq = apply_ss(list(cl["seq"]), ss_c.get((ctuple, stuple)), who_c, warnings)
+
+        def late(life):
+            return [] if a.ss_time is not None and a.ss_time - life["end"] >= TIMEWAIT_LEN else None
+        exp_c = late(cl)
+        cseq = apply_ss(list(cl["seq"]), ss_c.get((ctuple, stuple)), who_c, warnings, exp_c)
         child = None
         for i, sv in enumerate(servers):
             if i in used or sv["start"] < cl["start"]:
@@ -303,8 +317,10 @@ def build(a):
                 used.add(i)
                 break
         ss_srv = ss_s.get((stuple, ctuple))
+        exp_s = None
         if child is not None:
-            sseq = apply_ss(list(child["seq"]), ss_srv, "server %s" % sstr, warnings)
+            exp_s = late(child)
+            sseq = apply_ss(list(child["seq"]), ss_srv, "server %s" % sstr, warnings, exp_s)
             sraw = child["raw"]
         elif ss_srv == "SYN-RECV":
             # A request socket: never traced (README.md).
@@ -322,6 +338,9 @@ def build(a):
             "kernel": {"client": cseq, "server": sseq},
             "kernel_raw": {"client": cl["raw"], "server": sraw},
             "ss": {"client": ss_c.get((ctuple, stuple)), "server": ss_srv},
+            # Sides whose timewait socket may have expired before ss looked:
+            # their last state can have been TIME_WAIT (or FIN_WAIT_2).
+            "timewait_expired": [side for side, e in (("client", exp_c), ("server", exp_s)) if e],
         })
     for i, sv in enumerate(servers):
         if i not in used:
@@ -411,6 +430,7 @@ def main():
     b.add_argument("--trace-sk")
     b.add_argument("--ss-client")
     b.add_argument("--ss-server")
+    b.add_argument("--ss-time", type=float, help="the trace clock when ss looked")
     b.add_argument("-o", "--output", required=True)
     s = sub.add_parser("assert")
     s.add_argument("truth")
