@@ -14,7 +14,12 @@ and closes the listener when every iteration is done (or at `hold`).
 Actions ("|" separates per-iteration lists: iteration i runs list i, the
 last list for every iteration past the number of lists)
     accept            (server) take the next connection from the listener
+    accept_hello      (server) the same, then read the client's hello and run
+                      the list of the iteration it names (the rest of it,
+                      after its own accept_hello): under loss, connections
+                      can reach accept() in another order than they were made
     connect           (client) connect; failure is an error
+    hello             (client) send the iteration number (4 bytes)
     connect_fail:E    (client) connect must fail with E (refused | timeout)
     send:N            send N bytes (sendall)
     recv:N            receive exactly N bytes
@@ -72,7 +77,7 @@ def wait_file(path):
     raise TimeoutError("wait:%s" % path)
 
 
-def recv_exact(s, n):
+def recv_exact(s, n, keep=None):
     got = 0
     while got < n:
         check_deadline()
@@ -80,6 +85,8 @@ def recv_exact(s, n):
         if not b:
             raise ConnectionError("EOF after %d of %d bytes" % (got, n))
         got += len(b)
+        if keep is not None:
+            keep += b
     return got
 
 
@@ -105,13 +112,32 @@ def recv_until_eof(s, tolerate_reset, quiet=None):
     raise RuntimeError("recv loop bound reached")
 
 
-def run_actions(role, args, actions, listener, it):
+def run_actions(role, args, plans, listener, it):
+    actions = plans[min(it, len(plans)) - 1]
     s = None
     payload = b"x" * 65536
-    for act in actions:
+    pos = 0
+    while pos < len(actions):
+        act = actions[pos]
+        pos += 1
         check_deadline()
         name, _, arg = act.partition(":")
-        if name == "accept":
+        if name == "accept_hello":
+            listener.settimeout(min(args.io_timeout, remaining()))
+            s, peer = listener.accept()
+            s.settimeout(args.io_timeout)
+            buf = bytearray()
+            recv_exact(s, 4, buf)
+            named = struct.unpack("!I", bytes(buf))[0]
+            if not 1 <= named <= args.count:
+                raise ValueError("hello names iteration %d" % named)
+            if named != it:
+                log(role, "#%d took the connection of #%d %s" % (it, named, peer[:2]))
+            actions = plans[min(named, len(plans)) - 1]
+            pos = 1
+        elif name == "hello":
+            s.sendall(struct.pack("!I", it))
+        elif name == "accept":
             listener.settimeout(min(args.io_timeout, remaining()))
             s, peer = listener.accept()
             s.settimeout(args.io_timeout)
@@ -218,7 +244,7 @@ def main():
     kept = []  # sockets the actions left open stay open until we exit
     try:
         for it in range(1, args.count + 1):
-            s = run_actions(args.role, args, plans[min(it, len(plans)) - 1], listener, it)
+            s = run_actions(args.role, args, plans, listener, it)
             if s is not None:
                 kept.append(s)
     except TimeoutError as e:

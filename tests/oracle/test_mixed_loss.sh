@@ -11,25 +11,28 @@
 # TSO_LOSS_PCT=N and TSO_CONNECTIONS=N change the 8 and the 48.
 source "$(dirname "$0")/lib.sh"
 tso_init mixed_loss "${1:-}"
+tso_family "${TSO_IP:-4}" # TSO_IP=6: the same over IPv6
 TSO_PEER_TIMEOUT=${TSO_PEER_TIMEOUT:-80} # a lost SYN costs a second, a lost RST two
 N=${TSO_CONNECTIONS:-48}
 LOSS=${TSO_LOSS_PCT:-8}
 # A peer whose RST was lost waits for nothing (recv_any:2), then closes.
+# The client says which connection it is (hello): a lost handshake ACK can
+# bring a connection to accept() after the next one.
 client=(
-	"connect,send:2000,recv:2000,close"
-	"connect,send:100,recv_eof,close"
-	"connect,send:10,shutdown,recv:3000,recv_eof,close"
-	"connect,send:100,recv:100,linger0,close"
-	"connect,sleep:0.3,close,sleep:0.1"
-	"connect,send:20000,recv:2,close"
+	"connect,hello,send:2000,recv:2000,close"
+	"connect,hello,send:100,recv_eof,close"
+	"connect,hello,send:10,shutdown,recv:3000,recv_eof,close"
+	"connect,hello,send:100,recv:100,linger0,close"
+	"connect,hello,sleep:0.3,close,sleep:0.1"
+	"connect,hello,send:20000,recv:2,close"
 )
 server=(
-	"accept,recv:2000,send:2000,recv_eof,close"
-	"accept,recv:100,close"
-	"accept,recv:10,recv_eof,send:3000,close"
-	"accept,recv:100,send:100,recv_any:2,close"
-	"accept,send:5000,recv_any:2,close"
-	"accept,recv:20000,send:2,recv_eof,close"
+	"accept_hello,recv:2000,send:2000,recv_eof,close"
+	"accept_hello,recv:100,close"
+	"accept_hello,recv:10,recv_eof,send:3000,close"
+	"accept_hello,recv:100,send:100,recv_any:2,close"
+	"accept_hello,send:5000,recv_any:2,close"
+	"accept_hello,recv:20000,send:2,recv_eof,close"
 )
 cplan= splan=
 for i in $(seq 0 $((N - 1))); do
