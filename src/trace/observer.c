@@ -154,13 +154,14 @@ static void end_conn(trace_obs *o, trace_conn *c)
 static void expire_one(void *user, trace_conn *c)
 {
 	trace_obs *o = user;
-	if (shadow_expire(c, o->now, 2 * o->cfg.msl) && shadow_over(c))
+	if (shadow_expire(c, o->now, o->cfg.msl) && shadow_over(c))
 		end_conn(o, c);
 }
 
 /* TIME_WAIT lasts 2*MSL of capture time, for a connection whose peer never
- * completed its close (the others end when it completes); checking every
- * MSL costs one pass over the table per MSL of capture. */
+ * completed its close (the others end when it completes), and a RST's
+ * receipt is sure after an MSL of silence; checking every MSL costs one
+ * pass over the table per MSL of capture. */
 static void sweep(trace_obs *o)
 {
 	if (o->now < o->next_sweep)
@@ -325,7 +326,7 @@ int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint)
 static void finish_one(void *user, trace_conn *c)
 {
 	trace_obs *o = user;
-	shadow_expire(c, o->now, 2 * o->cfg.msl);
+	shadow_expire(c, o->now, o->cfg.msl);
 	emit_record(o, c);
 }
 

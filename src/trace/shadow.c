@@ -463,14 +463,14 @@ void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *o)
 		segment_any(c, from, p, o);
 }
 
-bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl)
+bool shadow_expire(trace_conn *c, uint64_t now, uint64_t msl)
 {
 	bool changed = false;
-	if (now < c->last_ts + two_msl)
+	if (now < c->last_ts + msl)
 		return false;
 	for (int i = 0; i < 2; i++) {
 		shadow_out o = { { false, false }, { false, false } };
-		if (c->side[i].state == TCPS_TIME_WAIT)
+		if (c->side[i].state == TCPS_TIME_WAIT && now >= c->last_ts + 2 * msl)
 			changed |= apply(&c->side[i], TCPS_EV_TIMEOUT_2MSL, &o, i);
 		if (c->side[i].tent == TENT_RCV_RST) { /* silent since: it did take it */
 			c->side[i].tent = TENT_NONE;

@@ -26,15 +26,17 @@ void shadow_start(trace_conn *c, const trace_pkt *p);
 /* One segment from side `from`. */
 void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *out);
 
-/* 2*MSL after the connection's last packet TIME_WAIT ends, and a RST taken
- * by a side that stayed silent since is certain. */
-bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl);
+/* An MSL after the connection's last packet a RST taken by a side that
+ * stayed silent since is certain (a side that missed it would have sent
+ * again well within that: a retransmission, its own close); 2*MSL after
+ * it TIME_WAIT ends. */
+bool shadow_expire(trace_conn *c, uint64_t now, uint64_t msl);
 /* Whether a SYN from `from` starts a new connection on this 4-tuple. */
 bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p);
 /* The connection is over: both sides CLOSED (a refused attempt: CLOSED
  * and LISTEN), or its close complete with a side left in TIME_WAIT, where
  * nothing but 2*MSL running out can happen any more.  A side closed by a
- * RST it may not have received is not over until 2*MSL of its silence
+ * RST it may not have received is not over until an MSL of its silence
  * (shadow_expire) says it was: until then a segment from it can still
  * show that the RST was lost. */
 static inline bool shadow_over(const trace_conn *c)
