@@ -64,17 +64,24 @@ static bool apply(trace_side *s, tcps_event ev, shadow_out *o, int idx)
 	return true;
 }
 
+/* Capture time ts as milliseconds into the connection, wrapping. */
+static uint16_t conn_ms(const trace_conn *c, uint64_t ts)
+{
+	return ts > c->first_ts ? (uint16_t)((ts - c->first_ts) / 1000000) : 0;
+}
+
 /* Remembers that the side's last transition rests on an inferred receipt
- * (kind, at the peer's sequence number `on`, `ms` into the connection),
+ * (kind, at the peer's sequence number `on`, seen at capture time ts),
  * and the state and history before it. */
 static void tentative(trace_conn *c, trace_side *s, uint8_t kind, uint32_t on, tcps_state before,
-		      uint8_t nbefore, uint16_t ms)
+		      uint8_t nbefore, uint64_t ts)
 {
 	s->tent = kind;
 	s->tent_seq = on;
 	s->tent_state = (uint8_t)before;
 	s->tent_nstates = nbefore;
-	c->tent_at = ms;
+	if (kind == TENT_RCV_FIN || kind == TENT_RCV_RST) /* what sent_after_receipt() asks */
+		c->tent_at = conn_ms(c, ts);
 }
 
 /* Takes back the side's last inferred receipt. */
@@ -106,16 +113,16 @@ static bool fin_held(const tcps_segment *seg, uint32_t fin_seq)
 	return false;
 }
 
-/* Whether a segment sent at `ms` left its sender after the segment behind
+/* Whether a segment seen at ts left its sender after the segment behind
  * the sender's latest tentative receipt (c->tent_at) had time to arrive:
  * what it sent sooner was on its way before, and proves nothing.  The
  * time is two handshake round trips, and 1 ms; at most 200 ms (Linux's
  * shortest retransmission timeout) of them, because irtt counts from the
  * first SYN and so measures a lost SYN's timeout rather than the path. */
-static bool sent_after_receipt(const trace_conn *c, uint16_t ms)
+static bool sent_after_receipt(const trace_conn *c, uint64_t ts)
 {
 	uint32_t rtt2 = c->irtt / 5u; /* 100 µs ticks, twice, in ms */
-	return (uint16_t)(ms - c->tent_at) > (rtt2 < 200u ? rtt2 : 200u) + 1u;
+	return (uint16_t)(conn_ms(c, ts) - c->tent_at) > (rtt2 < 200u ? rtt2 : 200u) + 1u;
 }
 
 void shadow_init(void)
@@ -150,7 +157,7 @@ void shadow_start(trace_conn *c, const trace_pkt *p)
 
 /* ---- what the sender's own segment proves about the sender ---- */
 
-static void sender(trace_conn *c, int from, const tcps_segment *seg, uint16_t ms, shadow_out *o)
+static void sender(trace_conn *c, int from, const tcps_segment *seg, uint64_t ts, shadow_out *o)
 {
 	trace_side *s = &c->side[from], *r = &c->side[!from];
 	uint8_t f = seg->flags;
@@ -163,7 +170,7 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint16_t ms
 	if (s->tent == TENT_RCV_RST) {
 		if (f & TCPS_RST)
 			s->tent = TENT_NONE;
-		else if (sent_after_receipt(c, ms))
+		else if (sent_after_receipt(c, ts))
 			revert(s, o, from);
 	}
 	/* Once it has processed the peer's FIN, every ACK it sends covers
@@ -178,7 +185,7 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint16_t ms
 	if (s->tent == TENT_RCV_FIN && (f & TCPS_ACK) && !(f & (TCPS_SYN | TCPS_FIN)) &&
 	    seq_leq(seg->ack, s->tent_seq) &&
 	    (fin_held(seg, s->tent_seq) ||
-	     (s->tent_state == TCPS_ESTABLISHED && sent_after_receipt(c, ms))))
+	     (s->tent_state == TCPS_ESTABLISHED && sent_after_receipt(c, ts))))
 		revert(s, o, from);
 
 	/* Its own SYN or FIN that does not acknowledge the peer's SYN or FIN
@@ -303,7 +310,7 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint16_t ms
 		if (apply(s, replayed[replay], o, from)) {
 			if (replay == TENT_RCV_FIN)
 				s->flags |= SIDE_FIN_RCVD;
-			tentative(c, s, replay, replay_seq, before, nbefore, ms);
+			tentative(c, s, replay, replay_seq, before, nbefore, ts);
 		}
 	}
 }
@@ -324,7 +331,7 @@ static bool rst_hits(const trace_side *r, uint32_t sender_nxt, const tcps_segmen
 }
 
 static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t sender_nxt,
-		     bool control_again, uint16_t ms, shadow_out *o)
+		     bool control_again, uint64_t ts, shadow_out *o)
 {
 	int to = !from;
 	trace_side *r = &c->side[to];
@@ -334,7 +341,7 @@ static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t 
 	uint32_t on = 0;
 	if (f & TCPS_RST) {
 		if (rst_hits(r, sender_nxt, seg) && apply(r, TCPS_EV_RCV_RST, o, to))
-			tentative(c, r, TENT_RCV_RST, seg->seq, before, nbefore, ms);
+			tentative(c, r, TENT_RCV_RST, seg->seq, before, nbefore, ts);
 		return;
 	}
 	bool acks_syn = ((f & TCPS_ACK) != 0) & ((r->flags & SIDE_SYN_SENT) != 0) & (seg->ack == r->isn + 1);
@@ -363,7 +370,7 @@ static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t 
 		kind = TENT_RCV_FIN, on = seg->seq + seg->len;
 	}
 	if (kind)
-		tentative(c, r, kind, on, before, nbefore, ms);
+		tentative(c, r, kind, on, before, nbefore, ts);
 }
 
 /* Sequence bookkeeping: SND.MAX, new payload bytes, gaps; the window. */
@@ -448,9 +455,8 @@ static __attribute__((noinline)) void segment_any(trace_conn *c, int from, const
 			revert(r, o, !from);
 	}
 
-	uint16_t ms = p->ts > c->first_ts ? (uint16_t)((p->ts - c->first_ts) / 1000000) : 0;
-	sender(c, from, seg, ms, o);
-	receiver(c, from, seg, nxt_before, control_again, ms, o);
+	sender(c, from, seg, p->ts, o);
+	receiver(c, from, seg, nxt_before, control_again, p->ts, o);
 
 	bookkeeping(c, from, p, nxt_before, known);
 }
@@ -463,21 +469,24 @@ void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *o)
 		segment_any(c, from, p, o);
 }
 
-bool shadow_expire(trace_conn *c, uint64_t now, uint64_t msl)
+bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl)
 {
 	bool changed = false;
-	if (now < c->last_ts + msl)
+	if (now < c->last_ts + two_msl)
 		return false;
 	for (int i = 0; i < 2; i++) {
 		shadow_out o = { { false, false }, { false, false } };
-		if (c->side[i].state == TCPS_TIME_WAIT && now >= c->last_ts + 2 * msl)
+		if (c->side[i].state == TCPS_TIME_WAIT)
 			changed |= apply(&c->side[i], TCPS_EV_TIMEOUT_2MSL, &o, i);
-		if (c->side[i].tent == TENT_RCV_RST) { /* silent since: it did take it */
-			c->side[i].tent = TENT_NONE;
-			changed = true;
-		}
 	}
 	return changed;
+}
+
+void shadow_settle_rst(trace_conn *c)
+{
+	for (int i = 0; i < 2; i++)
+		if (c->side[i].tent == TENT_RCV_RST)
+			c->side[i].tent = TENT_NONE;
 }
 
 bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p)

@@ -26,27 +26,33 @@ void shadow_start(trace_conn *c, const trace_pkt *p);
 /* One segment from side `from`. */
 void shadow_segment(trace_conn *c, int from, const trace_pkt *p, shadow_out *out);
 
-/* An MSL after the connection's last packet a RST taken by a side that
- * stayed silent since is certain (a side that missed it would have sent
- * again well within that: a retransmission, its own close); 2*MSL after
- * it TIME_WAIT ends. */
-bool shadow_expire(trace_conn *c, uint64_t now, uint64_t msl);
+/* TIME_WAIT ends 2*MSL after the connection's last packet. */
+bool shadow_expire(trace_conn *c, uint64_t now, uint64_t two_msl);
+/* The RST's receiver stayed silent: it did receive it. */
+void shadow_settle_rst(trace_conn *c);
 /* Whether a SYN from `from` starts a new connection on this 4-tuple. */
 bool shadow_is_new_connection(const trace_conn *c, int from, const trace_pkt *p);
-/* The connection is over: both sides CLOSED (a refused attempt: CLOSED
- * and LISTEN), or its close complete with a side left in TIME_WAIT, where
- * nothing but 2*MSL running out can happen any more.  A side closed by a
- * RST it may not have received is not over until an MSL of its silence
- * (shadow_expire) says it was: until then a segment from it can still
- * show that the RST was lost. */
+/* Whether the connection is over: both sides CLOSED (a refused attempt:
+ * CLOSED and LISTEN), or its close complete with a side left in TIME_WAIT,
+ * where nothing but 2*MSL running out can happen any more.
+ * SHADOW_OVER_BUT_RST: so, but a side's CLOSED rests on a RST it may not
+ * have received, which only its silence will show (shadow_settle_rst):
+ * until then a segment from it can still take the RST back. */
+enum { SHADOW_OPEN, SHADOW_OVER, SHADOW_OVER_BUT_RST };
+static inline int shadow_end(const trace_conn *c)
+{
+	bool rst = false;
+	for (int i = 0; i < 2; i++) {
+		if (c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN &&
+		    c->side[i].state != TCPS_TIME_WAIT)
+			return SHADOW_OPEN;
+		rst |= c->side[i].tent == TENT_RCV_RST;
+	}
+	return rst ? SHADOW_OVER_BUT_RST : SHADOW_OVER;
+}
 static inline bool shadow_over(const trace_conn *c)
 {
-	for (int i = 0; i < 2; i++)
-		if ((c->side[i].state != TCPS_CLOSED && c->side[i].state != TCPS_LISTEN &&
-		     c->side[i].state != TCPS_TIME_WAIT) ||
-		    c->side[i].tent == TENT_RCV_RST)
-			return false;
-	return true;
+	return shadow_end(c) == SHADOW_OVER;
 }
 /* The side's states, oldest first; returns how many. */
 unsigned shadow_states(const trace_side *s, tcps_state out[16]);
