@@ -57,8 +57,8 @@ static void usage(FILE *out)
 	      "  --close-wait-after SECONDS  CLOSE_WAIT still held this long at the end (5)\n"
 	      "  --time-wait-threshold N     TIME_WAITs towards one remote ip:port (100)\n"
 	      "  FILTER      a BPF filter expression, as tcpdump takes it (\"port 443\")\n\n"
-	      "A connection's record comes out when it ends; one ended by a RST waits 10 s of\n"
-	      "capture time first, since a later segment may show the RST was lost.\n"
+	      "A connection's record comes out when it ends; one ended by a RST waits 10 to 40 s\n"
+	      "of capture time first, since a later segment may show the RST was lost.\n"
 	      "Without -r or -i, a capture is read from standard input when it is not a terminal.\n"
 	      "Exit status: 0 on success, 1 when the capture cannot be read, 2 on bad usage.\n",
 	      out);

@@ -22,7 +22,6 @@ struct trace_obs {
 	uint64_t origin;        /* the capture's first packet's */
 	bool started;
 	uint64_t next_sweep;    /* when TIME_WAITs are next checked */
-	uint64_t next_chore;    /* the sooner of next_sweep and the first RST's wait */
 	uint64_t packets, peak_active, late;
 	/* Connections that ended lately, by 4-tuple digest (flow_packet_key),
 	 * so that their stray segments (a FIN again after a lost last ACK,
@@ -30,28 +29,17 @@ struct trace_obs {
 	 * connections caught mid-stream.  Direct-mapped, fixed size. */
 	uint64_t *ended;
 	uint32_t *ended_at;     /* capture time, seconds */
-	/* Connections over but for a RST their peer may not have received,
-	 * oldest first (rst_wait_run). */
-	struct rst_wait *rst_wait;
-	uint32_t rst_head, rst_tail;
 };
 
 #define ENDED_SLOTS (1u << 16)
 
 /* How long a RST's receiver must stay silent for the RST to count as
  * received: a side that missed it speaks again well within that (its
- * retransmission timeout, 1 s at first; its own close).  Every connection
- * reset or refused waits that long: held an MSL (by the sweep, 30 to 60 s),
- * they made the bench's normal file track 42% more connections at once;
- * 10 s, 9%.  A queue, oldest first, rather than the sweep. */
+ * retransmission timeout, 1 s at first; its own close).  Checked by the
+ * sweep, once an MSL, so a connection reset or refused waits 10 to 40 s:
+ * no memory of its own, where a queue of them crossed the bench's 200
+ * bytes a connection. */
 #define RST_HOLD (10ull * 1000000000ull)
-#define RST_WAIT_SLOTS (1u << 16) /* full: the oldest is settled early */
-
-struct rst_wait {
-	trace_conn *c;
-	uint32_t id;  /* c->id when queued: the entry may have been reused since */
-	uint64_t due;
-};
 
 void trace_obs_config_default(trace_obs_config *cfg)
 {
@@ -95,7 +83,6 @@ void trace_obs_free(trace_obs *o)
 	diag_tw_free(o->tw);
 	free(o->ended);
 	free(o->ended_at);
-	free(o->rst_wait);
 	free(o);
 }
 
@@ -167,93 +154,32 @@ static bool ended_lately(const trace_obs *o, const trace_pkt *p)
 
 static void end_conn(trace_obs *o, trace_conn *c)
 {
-	c->rst_queued = 0;
 	emit_record(o, c);
 	remember_end(o, c);
 	flow_del(o->flows, c);
 }
 
-/* Out of line: a reset connection is rare next to the packets whose path
- * they sit on. */
-static __attribute__((noinline)) void rst_wait_push(trace_obs *o, trace_conn *c, uint64_t due);
-
-/* A queued connection's turn: settled and ended if it stayed silent
- * RST_HOLD (or at once when forced: the queue is full), queued again if
- * it spoke since, left alone if that took the RST back. */
-static void rst_settle(trace_obs *o, const struct rst_wait *w, bool forced)
-{
-	trace_conn *c = w->c;
-	if (c->id != w->id || !c->rst_queued)
-		return; /* ended already */
-	c->rst_queued = 0;
-	if (shadow_end(c) != SHADOW_OVER_BUT_RST)
-		return; /* taken back since */
-	if (!forced && o->now < c->last_ts + RST_HOLD) {
-		rst_wait_push(o, c, c->last_ts + RST_HOLD);
-		return;
-	}
-	shadow_settle_rst(c);
-	end_conn(o, c);
-}
-
-static __attribute__((noinline)) void rst_wait_push(trace_obs *o, trace_conn *c, uint64_t due)
-{
-	if (!o->rst_wait && !(o->rst_wait = malloc(RST_WAIT_SLOTS * sizeof *o->rst_wait))) {
-		shadow_settle_rst(c); /* no room to wait: the RST counts at once */
-		end_conn(o, c);
-		return;
-	}
-	if (o->rst_tail - o->rst_head == RST_WAIT_SLOTS) {
-		struct rst_wait oldest = o->rst_wait[o->rst_head++ & (RST_WAIT_SLOTS - 1)];
-		rst_settle(o, &oldest, true);
-	}
-	o->rst_wait[o->rst_tail++ & (RST_WAIT_SLOTS - 1)] = (struct rst_wait){ c, c->id, due };
-	c->rst_queued = 1;
-	if (due < o->next_chore)
-		o->next_chore = due;
-}
-
-static void rst_wait_run(trace_obs *o)
-{
-	while (o->rst_head != o->rst_tail) {
-		struct rst_wait w = o->rst_wait[o->rst_head & (RST_WAIT_SLOTS - 1)];
-		if (w.due > o->now)
-			break;
-		o->rst_head++;
-		rst_settle(o, &w, false);
-	}
-}
-
 static void expire_one(void *user, trace_conn *c)
 {
 	trace_obs *o = user;
-	if (shadow_expire(c, o->now, 2 * o->cfg.msl) && shadow_over(c))
+	if (shadow_end(c) == SHADOW_OVER_BUT_RST && o->now >= c->last_ts + RST_HOLD) {
+		shadow_settle_rst(c);
 		end_conn(o, c);
+	} else if (shadow_expire(c, o->now, 2 * o->cfg.msl) && shadow_over(c)) {
+		end_conn(o, c);
+	}
 }
 
 /* TIME_WAIT lasts 2*MSL of capture time, for a connection whose peer never
- * completed its close (the others end when it completes); checking every
- * MSL costs one pass over the table per MSL of capture. */
+ * completed its close (the others end when it completes), and a RST's
+ * receipt waits RST_HOLD; checking every MSL costs one pass over the table
+ * per MSL of capture. */
 static void sweep(trace_obs *o)
 {
 	if (o->now < o->next_sweep)
 		return;
 	flow_each(o->flows, expire_one, o);
 	o->next_sweep = o->now + o->cfg.msl;
-}
-
-/* The sweep and the RSTs' waits, when one is due: one comparison a packet
- * otherwise. */
-static __attribute__((noinline)) void chores(trace_obs *o)
-{
-	sweep(o);
-	rst_wait_run(o);
-	o->next_chore = o->next_sweep;
-	if (o->rst_head != o->rst_tail) {
-		uint64_t due = o->rst_wait[o->rst_head & (RST_WAIT_SLOTS - 1)].due;
-		if (due < o->next_chore)
-			o->next_chore = due;
-	}
 }
 
 /* A connection's first packet.  A SYN,ACK first means its SYN was missed:
@@ -345,8 +271,7 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 	if (o->shards > 1 && shard_of(o, hash) != o->cfg.shard)
 		return 0; /* another shard's: its time still counts */
 	o->packets++;
-	if (o->now >= o->next_chore)
-		chores(o);
+	sweep(o);
 
 	int from = TRACE_CLIENT;
 	trace_conn *c = flow_find_hashed(o->flows, p, hash, &from);
@@ -380,11 +305,8 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 		c->last_ts = p->ts;
 	if (o->cfg.on_segment)
 		emit_segment(o, c, from, p, label, &so, first);
-	int end = shadow_end(c);
-	if (end == SHADOW_OVER)
+	if (shadow_over(c))
 		end_conn(o, c);
-	else if (end == SHADOW_OVER_BUT_RST && !c->rst_queued)
-		rst_wait_push(o, c, p->ts + RST_HOLD);
 	return 0;
 }
 

@@ -14,7 +14,7 @@
  * SYN,ACK sent again after the client's ACK means that ACK never arrived
  * (the server is still in SYN_RCVD); anything but a RST from a side that
  * took a RST, sent once that RST had time to arrive, means it never did.
- * A connection ended by a RST is kept 10 s of capture time for that
+ * A connection ended by a RST is kept 10 to 40 s of capture time for that
  * reason before its record comes out.
  */
 #ifndef TCPS_TRACE_OBSERVER_H

@@ -66,7 +66,6 @@ typedef struct trace_conn {
 	uint8_t gap_side : 1;
 	uint8_t gap_open : 1;
 	uint8_t closed_first : 2; /* 0 none, 1 client, 2 server, 3 both at once */
-	uint8_t rst_queued : 1; /* in the observer's queue of RSTs to settle */
 	uint16_t gap_at;        /* when the gap opened: 100 µs ticks after first_ts, wrapping */
 	uint16_t irtt;          /* the handshake's round trip (SYN to the client's ACK), 100 µs ticks */
 	uint16_t tent_at;       /* when the latest tentative receipt came: ms after first_ts, wrapping */
