@@ -68,7 +68,7 @@ typedef struct trace_conn {
 	uint8_t closed_first : 2; /* 0 none, 1 client, 2 server, 3 both at once */
 	uint16_t gap_at;        /* when the gap opened: 100 µs ticks after first_ts, wrapping */
 	uint16_t irtt;          /* the handshake's round trip (SYN to the client's ACK), 100 µs ticks */
-	uint16_t tent_at;       /* when the latest tentative receipt came: ms after first_ts, wrapping */
+	uint16_t tent_at;       /* when the latest tentative FIN or RST receipt came: ms after first_ts, wrapping */
 	uint32_t gap_lo;        /* a hole in gap_side's sequence space, from here to its SND.MAX */
 	uint32_t id;            /* connection number - 1 */
 	uint64_t first_ts, last_ts;
