@@ -112,6 +112,13 @@ def recv_until_eof(s, tolerate_reset, quiet=None):
     raise RuntimeError("recv loop bound reached")
 
 
+def accept_one(listener, args):
+    listener.settimeout(min(args.io_timeout, remaining()))
+    s, peer = listener.accept()
+    s.settimeout(args.io_timeout)
+    return s, peer
+
+
 def run_actions(role, args, plans, listener, it):
     actions = plans[min(it, len(plans)) - 1]
     s = None
@@ -123,9 +130,7 @@ def run_actions(role, args, plans, listener, it):
         check_deadline()
         name, _, arg = act.partition(":")
         if name == "accept_hello":
-            listener.settimeout(min(args.io_timeout, remaining()))
-            s, peer = listener.accept()
-            s.settimeout(args.io_timeout)
+            s, peer = accept_one(listener, args)
             buf = bytearray()
             recv_exact(s, 4, buf)
             named = struct.unpack("!I", bytes(buf))[0]
@@ -138,9 +143,7 @@ def run_actions(role, args, plans, listener, it):
         elif name == "hello":
             s.sendall(struct.pack("!I", it))
         elif name == "accept":
-            listener.settimeout(min(args.io_timeout, remaining()))
-            s, peer = listener.accept()
-            s.settimeout(args.io_timeout)
+            s, peer = accept_one(listener, args)
             if args.verbose:
                 log(role, "#%d accepted %s" % (it, peer[:2]))
         elif name in ("connect", "connect_fail"):

@@ -269,6 +269,12 @@ def apply_ss(seq, ss_state, who, warnings, expired=None):
     return seq
 
 
+def timewait_watch(life, ss_time):
+    """A list for apply_ss to mark the side in, when the socket's last event
+    came TIMEWAIT_LEN or more before ss looked; else None."""
+    return [] if ss_time is not None and ss_time - life["end"] >= TIMEWAIT_LEN else None
+
+
 def build(a):
     warnings = []
     fmt_raw, lost = read_trace(a.trace)
@@ -303,10 +309,7 @@ def build(a):
         cstr, sstr = addr_str(caddr, cl["lport"], fam), addr_str(saddr, a.port, fam)
         ctuple, stuple = (caddr, cl["lport"]), (saddr, a.port)
         who_c = "client %s" % cstr
-
-        def late(life):
-            return [] if a.ss_time is not None and a.ss_time - life["end"] >= TIMEWAIT_LEN else None
-        exp_c = late(cl)
+        exp_c = timewait_watch(cl, a.ss_time)
         cseq = apply_ss(list(cl["seq"]), ss_c.get((ctuple, stuple)), who_c, warnings, exp_c)
         child = None
         for i, sv in enumerate(servers):
@@ -319,7 +322,7 @@ def build(a):
         ss_srv = ss_s.get((stuple, ctuple))
         exp_s = None
         if child is not None:
-            exp_s = late(child)
+            exp_s = timewait_watch(child, a.ss_time)
             sseq = apply_ss(list(child["seq"]), ss_srv, "server %s" % sstr, warnings, exp_s)
             sraw = child["raw"]
         elif ss_srv == "SYN-RECV":
