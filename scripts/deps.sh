@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcmocka-dev libpcap-dev libmnl-dev
 	clang-14 libclang-rt-14-dev   # libFuzzer
-	python3 iproute2 nftables tcpdump iputils-ping procps)   # the kernel tests' tools
+	python3 iproute2 nftables tcpdump iputils-ping procps   # the kernel tests' tools
+	tshark)   # the second opinion on the oracle captures' labels
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,11 +5,6 @@
 
 #include "core/seq.h"
 
-/* Out of order rather than retransmitted: it fills a gap that opened
- * less than a round trip ago (the handshake's, as Wireshark measures it;
- * 3 ms, Wireshark's default, when the capture has no handshake). */
-#define OOO_DEFAULT_TICKS 30 /* 100 µs ticks */
-
 static const char *const label_names[TRACE_NLABELS] = {
 	[TRACE_L_HANDSHAKE_1] = "handshake 1/3",
 	[TRACE_L_HANDSHAKE_2] = "handshake 2/3",
@@ -63,9 +58,15 @@ static trace_label label_text(const trace_conn *c, int from, const trace_pkt *p)
 		return (r->flags & SIDE_ZERO_WND) ? TRACE_L_WINDOW_PROBE : TRACE_L_DATA;
 	if (seg->len == 1 && seg->seq == s->nxt - 1 && synchronized(s))
 		return TRACE_L_KEEPALIVE;
-	uint16_t since = (uint16_t)((uint16_t)((p->ts - c->first_ts) / 100000) - c->gap_at);
-	uint16_t window = c->irtt > OOO_DEFAULT_TICKS ? c->irtt : OOO_DEFAULT_TICKS;
-	if (c->gap_side == from && c->gap_open && seq_geq(seg->seq, c->gap_lo) && since < window)
+	/* Bytes the receiver has acknowledged reached it before: sent again,
+	 * whatever hole they sit in (Wireshark's spurious retransmission). */
+	if ((r->flags & SIDE_ACK_SENT) && seq_leq(seg->seq + seg->len, r->ack))
+		return TRACE_L_RETRANSMISSION;
+	/* Out of order: first sight of bytes in a hole their sender left
+	 * less than a round trip ago (tconn.h). */
+	bool in_gap = c->gap_side == from && seq_geq(seg->seq, c->gap_lo) &&
+		      (c->gap_len == GAP_UNBOUNDED || seq_lt(seg->seq, c->gap_lo + c->gap_len));
+	if (in_gap && gap_fresh(c, p->ts))
 		return TRACE_L_OUT_OF_ORDER;
 	return TRACE_L_RETRANSMISSION;
 }

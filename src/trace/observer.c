@@ -289,10 +289,8 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 		return -1;
 
 	trace_label label = label_for(c, from, p);
-	if (label == TRACE_L_HANDSHAKE_3 && !c->midstream) {
-		uint64_t ticks = (p->ts - c->first_ts) / 100000;
-		c->irtt = (uint16_t)(ticks > UINT16_MAX ? UINT16_MAX : ticks);
-	}
+	if (label == TRACE_L_HANDSHAKE_3 && !c->midstream)
+		c->irtt = irtt_code((p->ts - c->first_ts) / 1000);
 	if (label == TRACE_L_RETRANSMISSION && c->side[from].retrans < UINT16_MAX)
 		c->side[from].retrans++;
 	shadow_out so;

@@ -81,7 +81,7 @@ static void tentative(trace_conn *c, trace_side *s, uint8_t kind, uint32_t on, t
 	s->tent_state = (uint8_t)before;
 	s->tent_nstates = nbefore;
 	if (kind == TENT_RCV_FIN || kind == TENT_RCV_RST) /* what sent_after_receipt() asks */
-		c->tent_at = conn_ms(c, ts);
+		s->tent_at = conn_ms(c, ts);
 }
 
 /* Takes back the side's last inferred receipt. */
@@ -113,16 +113,16 @@ static bool fin_held(const tcps_segment *seg, uint32_t fin_seq)
 	return false;
 }
 
-/* Whether a segment seen at ts left its sender after the segment behind
- * the sender's latest tentative receipt (c->tent_at) had time to arrive:
+/* Whether a segment seen at ts left its sender s after the segment behind
+ * s's tentative receipt (s->tent_at) had time to arrive:
  * what it sent sooner was on its way before, and proves nothing.  The
  * time is two handshake round trips, and 1 ms; at most 200 ms (Linux's
  * shortest retransmission timeout) of them, because irtt counts from the
  * first SYN and so measures a lost SYN's timeout rather than the path. */
-static bool sent_after_receipt(const trace_conn *c, uint64_t ts)
+static bool sent_after_receipt(const trace_conn *c, const trace_side *s, uint64_t ts)
 {
-	uint32_t rtt2 = c->irtt / 5u; /* 100 µs ticks, twice, in ms */
-	return (uint16_t)(conn_ms(c, ts) - c->tent_at) > (rtt2 < 200u ? rtt2 : 200u) + 1u;
+	uint32_t rtt2 = irtt_us(c) / 500u; /* twice, in ms */
+	return (uint16_t)(conn_ms(c, ts) - s->tent_at) > (rtt2 < 200u ? rtt2 : 200u) + 1u;
 }
 
 void shadow_init(void)
@@ -170,7 +170,7 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint64_t ts
 	if (s->tent == TENT_RCV_RST) {
 		if (f & TCPS_RST)
 			s->tent = TENT_NONE;
-		else if (sent_after_receipt(c, ts))
+		else if (sent_after_receipt(c, s, ts))
 			revert(s, o, from);
 	}
 	/* Once it has processed the peer's FIN, every ACK it sends covers
@@ -185,7 +185,7 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint64_t ts
 	if (s->tent == TENT_RCV_FIN && (f & TCPS_ACK) && !(f & (TCPS_SYN | TCPS_FIN)) &&
 	    seq_leq(seg->ack, s->tent_seq) &&
 	    (fin_held(seg, s->tent_seq) ||
-	     (s->tent_state == TCPS_ESTABLISHED && sent_after_receipt(c, ts))))
+	     (s->tent_state == TCPS_ESTABLISHED && sent_after_receipt(c, s, ts))))
 		revert(s, o, from);
 
 	/* Its own SYN or FIN that does not acknowledge the peer's SYN or FIN
@@ -386,21 +386,35 @@ static inline void bookkeeping(trace_conn *c, int from, const trace_pkt *p, uint
 		else if (seq_gt(d1, nxt_before))
 			s->bytes += d1 - seq_max(d0, nxt_before);
 		if (known && seg->len && seq_gt(seg->seq, nxt_before)) {
+			/* A second hole while the first is fresh: one span
+			 * from the lower to the new one (what lies between was
+			 * seen, but is rarely sent again that soon). */
+			bool keep = c->gap_side == from && gap_fresh(c, p->ts);
+			uint32_t lo = keep ? c->gap_lo : nxt_before, width = seg->seq - lo;
 			c->gap_side = (uint8_t)from;
-			c->gap_open = 1;
-			c->gap_lo = nxt_before;
-			c->gap_at = (uint16_t)((p->ts - c->first_ts) / 100000);
+			c->gap_len = (uint16_t)(width < GAP_UNBOUNDED ? width : GAP_UNBOUNDED);
+			c->gap_lo = lo;
+			c->gap_at = gap_ticks(c, p->ts);
+		} else if (c->gap_len && c->gap_side == from && seq_leq(d0, c->gap_lo) && seq_gt(d1, c->gap_lo)) {
+			/* Filled from below: what is left of the hole starts higher. */
+			uint32_t filled = d1 - c->gap_lo;
+			if (c->gap_len != GAP_UNBOUNDED)
+				c->gap_len = (uint16_t)(filled < c->gap_len ? c->gap_len - filled : 0);
+			c->gap_lo = d1;
 		}
 		uint32_t end = seg->seq + tcps_seg_len(seg);
 		if (!known || seq_gt(end, s->nxt))
 			s->nxt = end;
 	}
 	/* Flags set without branches: payload or not, a zero window or not,
-	 * change from one segment to the next. */
+	 * change from one segment to the next.  The window of an ACK older
+	 * than the highest (one overtaken on the way) is one its receiver
+	 * ignores (§3.10.7.4: SND.WL2 =< SEG.ACK), so it is not the side's. */
+	bool stale = (seg->flags & TCPS_ACK) && seq_lt(seg->ack, s->ack);
 	uint8_t zero = seg->wnd == 0 && !(seg->flags & (TCPS_SYN | TCPS_RST));
-	s->flags = (uint8_t)((s->flags & ~SIDE_ZERO_WND) | (seg->len ? SIDE_DATA_SENT : 0) |
-			     (zero ? SIDE_ZERO_WND : 0));
-	s->wnd = seg->wnd;
+	uint8_t wflags = stale ? (s->flags & SIDE_ZERO_WND) : (zero ? SIDE_ZERO_WND : 0);
+	s->flags = (uint8_t)((s->flags & ~SIDE_ZERO_WND) | (seg->len ? SIDE_DATA_SENT : 0) | wflags);
+	s->wnd = stale ? s->wnd : seg->wnd;
 	s->packets++;
 }
 

@@ -42,17 +42,23 @@ typedef struct trace_side {
 	uint32_t packets;
 	uint16_t wnd;        /* its last window field, unscaled */
 	uint16_t retrans;
-	uint8_t wscale;      /* its shift, once both SYNs showed the option */
+	uint16_t tent_at;    /* when its tentative FIN or RST receipt came: ms after first_ts, wrapping */
 	uint8_t state;       /* tcps_state */
 	uint8_t nstates;     /* entries in hist */
 	uint8_t flags;       /* SIDE_* */
-	uint8_t tent;        /* TENT_* */
-	uint8_t tent_state;  /* its state before the tentative transition */
 	uint8_t tent_nstates;
+	uint8_t wscale : 4;  /* its shift, once both SYNs showed the option (at most 14) */
+	uint8_t tent_state : 4; /* its state before the tentative transition */
+	uint8_t tent : 3;    /* TENT_* */
 	uint8_t active : 1;  /* opened actively: sent a bare SYN */
 	uint8_t synack_sent : 1;
 	uint8_t fin_acks_peer : 1; /* its latest FIN also acknowledged the peer's */
 } trace_side;
+
+/* A hole in a side's sequence space, first sight of its bytes filling
+ * it: [gap_lo, gap_lo + gap_len), or all of it above gap_lo when it is
+ * wider than 16 bits count. */
+#define GAP_UNBOUNDED UINT16_MAX
 
 typedef struct trace_conn {
 	/* What a flow-table look-up reads comes first, in one cache line. */
@@ -64,16 +70,58 @@ typedef struct trace_conn {
 	uint8_t reset : 1;
 	uint8_t reset_by : 1;
 	uint8_t gap_side : 1;
-	uint8_t gap_open : 1;
 	uint8_t closed_first : 2; /* 0 none, 1 client, 2 server, 3 both at once */
-	uint16_t gap_at;        /* when the gap opened: 100 µs ticks after first_ts, wrapping */
-	uint16_t irtt;          /* the handshake's round trip (SYN to the client's ACK), 100 µs ticks */
-	uint16_t tent_at;       /* when the latest tentative FIN or RST receipt came: ms after first_ts, wrapping */
-	uint32_t gap_lo;        /* a hole in gap_side's sequence space, from here to its SND.MAX */
+	uint16_t gap_at;        /* when the gap opened: gap_ticks() */
+	uint16_t irtt;          /* the handshake's round trip (SYN to the client's ACK): irtt_us() */
+	uint16_t gap_len;       /* the hole's bytes above gap_lo, 0 none, GAP_UNBOUNDED 65535 or more */
+	uint32_t gap_lo;        /* the lowest byte of gap_side's sequence space not yet seen */
 	uint32_t id;            /* connection number - 1 */
 	uint64_t first_ts, last_ts;
 	trace_side side[2];     /* [0] the client (first SYN or first sender) */
 	zeek_hist zeek;
 } trace_conn;
+
+/* The handshake's round trip to the microsecond where it is short (a
+ * LAN's is tens of them), in 256 µs steps from 32,768 µs on, to about
+ * 8.4 s; 0 while unknown. */
+#define IRTT_FINE 32768u
+
+static inline uint16_t irtt_code(uint64_t us)
+{
+	if (us < IRTT_FINE)
+		return (uint16_t)us;
+	uint64_t steps = (us - IRTT_FINE) >> 8;
+	return (uint16_t)(IRTT_FINE + (steps < IRTT_FINE - 1 ? steps : IRTT_FINE - 1));
+}
+
+static inline uint32_t irtt_us(const trace_conn *c)
+{
+	return c->irtt < IRTT_FINE ? c->irtt : IRTT_FINE + ((uint32_t)(c->irtt - IRTT_FINE) << 8);
+}
+
+/* The clock of the out-of-order window: microseconds after first_ts, or
+ * 256 µs ticks for a round trip that long, so that the window always
+ * fits in 15 bits and a 16-bit time wraps only well after it. */
+static inline unsigned gap_shift(const trace_conn *c)
+{
+	return c->irtt >= IRTT_FINE ? 8 : 0;
+}
+
+static inline uint16_t gap_ticks(const trace_conn *c, uint64_t ts)
+{
+	return (uint16_t)(((ts - c->first_ts) / 1000) >> gap_shift(c));
+}
+
+/* How long a hole stays fresh, in gap ticks: a segment that fills it
+ * sooner is out of order rather than retransmitted.  A round trip (the
+ * handshake's, as Wireshark measures it), or Wireshark's 3 ms when the
+ * capture has no handshake. */
+#define OOO_DEFAULT_US 3000u
+
+static inline bool gap_fresh(const trace_conn *c, uint64_t ts)
+{
+	uint32_t window = (c->irtt ? irtt_us(c) : OOO_DEFAULT_US) >> gap_shift(c);
+	return c->gap_len && (uint16_t)(gap_ticks(c, ts) - c->gap_at) < window;
+}
 
 #endif

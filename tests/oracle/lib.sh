@@ -401,6 +401,25 @@ tso_compare() {
 			sed 's/^/   /'
 		[ "${PIPESTATUS[0]}" = 0 ] || TSO_FAILS=$((TSO_FAILS + 1))
 	done
+	tso_tshark_labels
+}
+
+# The second opinion: trace's segment labels against tshark's analysis
+# flags, frame by frame, on both captures (tests/peer/tshark_frames.py:
+# a difference fails unless the capture proves one of the two that
+# docs/trace-vs-tshark.md explains).
+tso_tshark_labels() {
+	if ! command -v tshark >/dev/null; then
+		tso_log "   note: no tshark: labels not compared"
+		return 0
+	fi
+	TSO_CHECKS=$((TSO_CHECKS + 1))
+	if "$TSO_PY" "$TSO_LIB_DIR/../peer/tshark_frames.py" "$TSO_BIN" "$TSO_WORK/client.pcap" \
+		"$TSO_WORK/server.pcap" >"$TSO_WORK/tshark-frames.txt" 2>&1; then
+		tso_log "   ok   labels vs tshark's flags, $(tail -1 "$TSO_WORK/tshark-frames.txt")"
+	else
+		tso_fail "labels vs tshark's flags: $(grep -E 'UNEXPLAINED|already|FAIL|Error' "$TSO_WORK/tshark-frames.txt" | head -5)"
+	fi
 }
 
 tso_done() {

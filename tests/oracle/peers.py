@@ -29,11 +29,18 @@ last list for every iteration past the number of lists)
                       (the peer's RST was lost: it will never say more)
     shutdown          shutdown(SHUT_WR): send our FIN, keep reading
     linger0           SO_LINGER {on, 0}: close() will send a RST
+    keepalive:S       SO_KEEPALIVE, a probe after S idle seconds and every S
+                      seconds after that (TCP_KEEPIDLE, TCP_KEEPINTVL)
     close             close the socket
     sleep:S           sleep S seconds
     touch:FILE        create FILE (a signal to the test script)
     wait:FILE         wait until FILE exists (bounded by --timeout)
     hold              keep everything open until --timeout or a signal
+
+--rcvbuf N sets SO_RCVBUF on the listener (before listen(), so that the
+window scale its SYN,ACK offers follows it) or on the client's socket
+before connect: a small receive buffer fills, and the peer sees a zero
+window.
 
 Every blocking call is bounded by --io-timeout; the whole peer by --timeout
 (it exits 3 when exceeded, without closing anything on purpose first).
@@ -112,6 +119,11 @@ def recv_until_eof(s, tolerate_reset, quiet=None):
     raise RuntimeError("recv loop bound reached")
 
 
+def set_rcvbuf(s, args):
+    if args.rcvbuf:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
+
+
 def accept_one(listener, args):
     listener.settimeout(min(args.io_timeout, remaining()))
     s, peer = listener.accept()
@@ -148,6 +160,7 @@ def run_actions(role, args, plans, listener, it):
                 log(role, "#%d accepted %s" % (it, peer[:2]))
         elif name in ("connect", "connect_fail"):
             s = socket.socket(family_of(args.connect), socket.SOCK_STREAM)
+            set_rcvbuf(s, args)
             s.settimeout(args.connect_timeout)
             try:
                 s.connect((args.connect, args.port))
@@ -188,6 +201,10 @@ def run_actions(role, args, plans, listener, it):
                 log(role, "#%d read %d bytes, then %s" % (it, total, how))
         elif name == "shutdown":
             s.shutdown(socket.SHUT_WR)
+        elif name == "keepalive":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, int(arg))
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, int(arg))
         elif name == "linger0":
             s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         elif name == "close":
@@ -223,6 +240,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=30.0)
     ap.add_argument("--io-timeout", type=float, default=10.0)
     ap.add_argument("--connect-timeout", type=float, default=10.0)
+    ap.add_argument("--rcvbuf", type=int)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("actions")
     args = ap.parse_args()
@@ -236,6 +254,7 @@ def main():
     if args.role == "server":
         listener = socket.socket(family_of(args.bind), socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        set_rcvbuf(listener, args)
         listener.bind((args.bind, args.port))
         listener.listen(256)
         if args.ready:
