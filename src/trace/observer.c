@@ -289,8 +289,16 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 		return -1;
 
 	trace_label label = label_for(c, from, p);
-	if (label == TRACE_L_HANDSHAKE_3 && !c->midstream)
-		c->irtt = irtt_code((p->ts - c->first_ts) / 1000);
+	if (!c->irtt_known && !c->midstream) {
+		if (label == TRACE_L_RETRANSMISSION && from == TRACE_CLIENT &&
+		    (p->seg.flags & (TCPS_SYN | TCPS_ACK | TCPS_RST)) == TCPS_SYN)
+			c->irtt = conn_ms(c, p->ts);
+		if (label == TRACE_L_HANDSHAKE_3) {
+			uint64_t us = (p->ts - c->first_ts) / 1000, syn_us = (uint64_t)c->irtt * 1000;
+			c->irtt = irtt_code(us > syn_us ? us - syn_us : 0);
+			c->irtt_known = 1;
+		}
+	}
 	if (label == TRACE_L_RETRANSMISSION && c->side[from].retrans < UINT16_MAX)
 		c->side[from].retrans++;
 	shadow_out so;

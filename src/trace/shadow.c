@@ -64,12 +64,6 @@ static bool apply(trace_side *s, tcps_event ev, shadow_out *o, int idx)
 	return true;
 }
 
-/* Capture time ts as milliseconds into the connection, wrapping. */
-static uint16_t conn_ms(const trace_conn *c, uint64_t ts)
-{
-	return ts > c->first_ts ? (uint16_t)((ts - c->first_ts) / 1000000) : 0;
-}
-
 /* Remembers that the side's last transition rests on an inferred receipt
  * (kind, at the peer's sequence number `on`, seen at capture time ts),
  * and the state and history before it. */
@@ -374,7 +368,7 @@ static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t 
 }
 
 /* Sequence bookkeeping: SND.MAX, new payload bytes, gaps; the window. */
-static inline void bookkeeping(trace_conn *c, int from, const trace_pkt *p, uint32_t nxt_before,
+static inline __attribute__((always_inline)) void bookkeeping(trace_conn *c, int from, const trace_pkt *p, uint32_t nxt_before,
 			       bool known)
 {
 	const tcps_segment *seg = &p->seg;
@@ -395,7 +389,8 @@ static inline void bookkeeping(trace_conn *c, int from, const trace_pkt *p, uint
 			c->gap_len = (uint16_t)(width < GAP_UNBOUNDED ? width : GAP_UNBOUNDED);
 			c->gap_lo = lo;
 			c->gap_at = gap_ticks(c, p->ts);
-		} else if (c->gap_len && c->gap_side == from && seq_leq(d0, c->gap_lo) && seq_gt(d1, c->gap_lo)) {
+		} else if (seq_lt(d0, nxt_before) && c->gap_len && c->gap_side == from &&
+			   seq_leq(d0, c->gap_lo) && seq_gt(d1, c->gap_lo)) {
 			/* Filled from below: what is left of the hole starts higher. */
 			uint32_t filled = d1 - c->gap_lo;
 			if (c->gap_len != GAP_UNBOUNDED)
@@ -410,11 +405,13 @@ static inline void bookkeeping(trace_conn *c, int from, const trace_pkt *p, uint
 	 * change from one segment to the next.  The window of an ACK older
 	 * than the highest (one overtaken on the way) is one its receiver
 	 * ignores (§3.10.7.4: SND.WL2 =< SEG.ACK), so it is not the side's. */
-	bool stale = (seg->flags & TCPS_ACK) && seq_lt(seg->ack, s->ack);
-	uint8_t zero = seg->wnd == 0 && !(seg->flags & (TCPS_SYN | TCPS_RST));
-	uint8_t wflags = stale ? (s->flags & SIDE_ZERO_WND) : (zero ? SIDE_ZERO_WND : 0);
-	s->flags = (uint8_t)((s->flags & ~SIDE_ZERO_WND) | (seg->len ? SIDE_DATA_SENT : 0) | wflags);
-	s->wnd = stale ? s->wnd : seg->wnd;
+	uint8_t flags = (uint8_t)(s->flags | (seg->len ? SIDE_DATA_SENT : 0));
+	if (__builtin_expect(!(seg->flags & TCPS_ACK) || seg->ack == s->ack, 1)) {
+		uint8_t zero = seg->wnd == 0 && !(seg->flags & (TCPS_SYN | TCPS_RST));
+		flags = (uint8_t)((flags & ~SIDE_ZERO_WND) | (zero ? SIDE_ZERO_WND : 0));
+		s->wnd = seg->wnd;
+	}
+	s->flags = flags;
 	s->packets++;
 }
 

@@ -46,13 +46,14 @@ typedef struct trace_side {
 	uint8_t state;       /* tcps_state */
 	uint8_t nstates;     /* entries in hist */
 	uint8_t flags;       /* SIDE_* */
-	uint8_t tent_nstates;
+	uint8_t tent;        /* TENT_* */
+	/* Read seldom, so packed. */
 	uint8_t wscale : 4;  /* its shift, once both SYNs showed the option (at most 14) */
 	uint8_t tent_state : 4; /* its state before the tentative transition */
-	uint8_t tent : 3;    /* TENT_* */
 	uint8_t active : 1;  /* opened actively: sent a bare SYN */
 	uint8_t synack_sent : 1;
 	uint8_t fin_acks_peer : 1; /* its latest FIN also acknowledged the peer's */
+	uint8_t tent_nstates : 5; /* at most 16 */
 } trace_side;
 
 /* A hole in a side's sequence space, first sight of its bytes filling
@@ -71,8 +72,10 @@ typedef struct trace_conn {
 	uint8_t reset_by : 1;
 	uint8_t gap_side : 1;
 	uint8_t closed_first : 2; /* 0 none, 1 client, 2 server, 3 both at once */
+	uint8_t irtt_known : 1;
 	uint16_t gap_at;        /* when the gap opened: gap_ticks() */
-	uint16_t irtt;          /* the handshake's round trip (SYN to the client's ACK): irtt_us() */
+	uint16_t irtt;          /* the handshake's round trip (the client's latest SYN to its ACK):
+				 * irtt_us(); until irtt_known, when that SYN came (conn_ms()) */
 	uint16_t gap_len;       /* the hole's bytes above gap_lo, 0 none, GAP_UNBOUNDED 65535 or more */
 	uint32_t gap_lo;        /* the lowest byte of gap_side's sequence space not yet seen */
 	uint32_t id;            /* connection number - 1 */
@@ -81,9 +84,19 @@ typedef struct trace_conn {
 	zeek_hist zeek;
 } trace_conn;
 
+/* Capture time ts as milliseconds into the connection, wrapping. */
+static inline uint16_t conn_ms(const trace_conn *c, uint64_t ts)
+{
+	return ts > c->first_ts ? (uint16_t)((ts - c->first_ts) / 1000000) : 0;
+}
+
 /* The handshake's round trip to the microsecond where it is short (a
  * LAN's is tens of them), in 256 µs steps from 32,768 µs on, to about
- * 8.4 s; 0 while unknown. */
+ * 8.4 s; 0 while unknown.  It counts from the client's latest SYN, as
+ * Wireshark's does: a SYN sent again a second later says nothing of the
+ * path.  That SYN's time is kept to the millisecond only (in irtt itself,
+ * until the handshake ends), which a round trip after a lost SYN can
+ * afford. */
 #define IRTT_FINE 32768u
 
 static inline uint16_t irtt_code(uint64_t us)
@@ -96,6 +109,8 @@ static inline uint16_t irtt_code(uint64_t us)
 
 static inline uint32_t irtt_us(const trace_conn *c)
 {
+	if (!c->irtt_known)
+		return 0;
 	return c->irtt < IRTT_FINE ? c->irtt : IRTT_FINE + ((uint32_t)(c->irtt - IRTT_FINE) << 8);
 }
 
@@ -104,7 +119,7 @@ static inline uint32_t irtt_us(const trace_conn *c)
  * fits in 15 bits and a 16-bit time wraps only well after it. */
 static inline unsigned gap_shift(const trace_conn *c)
 {
-	return c->irtt >= IRTT_FINE ? 8 : 0;
+	return irtt_us(c) >= IRTT_FINE ? 8 : 0;
 }
 
 static inline uint16_t gap_ticks(const trace_conn *c, uint64_t ts)
@@ -120,7 +135,7 @@ static inline uint16_t gap_ticks(const trace_conn *c, uint64_t ts)
 
 static inline bool gap_fresh(const trace_conn *c, uint64_t ts)
 {
-	uint32_t window = (c->irtt ? irtt_us(c) : OOO_DEFAULT_US) >> gap_shift(c);
+	uint32_t rtt = irtt_us(c), window = (rtt ? rtt : OOO_DEFAULT_US) >> gap_shift(c);
 	return c->gap_len && (uint16_t)(gap_ticks(c, ts) - c->gap_at) < window;
 }
 

@@ -8,8 +8,8 @@ Each TCP frame tshark analyses is matched with the segment record trace
 printed for it (per connection, in capture order: the sender, sequence
 number and length must agree).  Where the two name the same thing
 (retransmission, out of order, keep-alive, window probe, zero window,
-window update) they must agree, unless the difference is one of the two
-that docs/trace-vs-tshark.md explains, and the capture itself proves it:
+window update) they must agree, unless the difference is one of those
+docs/trace-vs-tshark.md explains and the capture itself shows:
 
   resent       trace: retransmission, tshark: out of order.  Every byte of
                the segment was already in the capture from the same sender:
@@ -33,7 +33,8 @@ that docs/trace-vs-tshark.md explains, and the capture itself proves it:
                misnamed.  At most 1 % of the compared frames.
 
 Independently of tshark, an out-of-order label on bytes the capture had
-already carried is an error (but in a burst of reordering, as above).  Exit 1 on any unexplained difference."""
+already carried is an error (but in a burst of reordering, as above).
+Exit 1 on any unexplained difference."""
 import argparse
 import collections
 import difflib
@@ -106,6 +107,7 @@ class Seen:
 
     def __init__(self):
         self.ranges = []  # [lo, hi) in 64-bit unwrapped sequence space, merged
+        self.jumps = []  # per recent data segment: whether it left a hole below it
 
     def unwrap(self, seq):
         if not self.ranges:
@@ -121,11 +123,11 @@ class Seen:
         """Records whether a data segment starting at lo leaves a hole
         below it; keeps the last 64."""
         top = self.ranges[-1][1] if self.ranges else lo
-        self.jumps = (getattr(self, "jumps", []) + [lo > top])[-64:]
+        self.jumps = (self.jumps + [lo > top])[-64:]
 
     def reordering(self):
         """A hole opened in the sender's last 64 data segments."""
-        return any(getattr(self, "jumps", []))
+        return any(self.jumps)
 
     def add(self, lo, hi):
         merged = []
@@ -165,9 +167,9 @@ def compare(name, ours, theirs, report):
         already = s.covered(lo, hi) if f.len else 0
         if f.len:
             s.note_jump(lo)
-        several = s.reordering()
+        reordering = s.reordering()
         t = theirs[pairs[i]].label if i in pairs else f.label
-        if f.label == "out of order" and f.len and already == f.len and not several:
+        if f.label == "out of order" and f.len and already == f.len and not reordering:
             report["error"] += 1
             bad += 1
             print("  %s: out of order on bytes already in the capture: %s seq %d len %d"
@@ -180,7 +182,7 @@ def compare(name, ours, theirs, report):
             report["resent"] += 1
         elif f.label == "out of order" and t == "retransmission" and already == 0:
             report["first sight"] += 1
-        elif {f.label, t} == {"out of order", "retransmission"} and several:
+        elif {f.label, t} == {"out of order", "retransmission"} and reordering:
             report["one span"] += 1
         elif f.label == "window update" and t is None and overtaken(ours, i):
             report["after an overtaken ACK"] += 1

@@ -469,6 +469,28 @@ static void test_labels_out_of_order_window_is_the_lan_round_trip(void **state)
 	close_capture(&cap);
 }
 
+/* The round trip counts from the client's latest SYN (Wireshark's iRTT):
+ * after a SYN lost and sent again a second later, a hole filled 50 ms
+ * after it opened, on a 2 ms path, is a retransmission, not a segment
+ * overtaken. */
+static void test_labels_round_trip_from_the_latest_syn(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 1000); /* the first was lost */
+	pkt(&cap, S, SY | A, 4000, 1001, 0, 65160, 1);
+	pkt(&cap, C, A, 1001, 4001, 0, 502, 1);
+	pkt(&cap, C, A, 1101, 4001, 100, 502, 1);  /* jumps 1001..1100 */
+	pkt(&cap, C, A, 1001, 4001, 100, 502, 50);
+	assert_int_equal(cap.labels[5], TRACE_L_RETRANSMISSION);
+	pkt(&cap, C, A, 1301, 4001, 100, 502, 1);  /* jumps 1201..1300 */
+	pkt(&cap, C, A, 1201, 4001, 100, 502, 1);
+	assert_int_equal(cap.labels[7], TRACE_L_OUT_OF_ORDER);
+	close_capture(&cap);
+}
+
 /* RFC 9293 §3.10.7.4: a window comes with the newest acknowledgment
  * (SND.WL2 =< SEG.ACK); an older ACK overtaken on the way carries one its
  * receiver ignores, so the ACK after it with the newest acknowledgment
@@ -707,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_labels_out_of_order_versus_retransmission),
 		cmocka_unit_test(test_labels_out_of_order_is_first_sight_only),
 		cmocka_unit_test(test_labels_out_of_order_window_is_the_lan_round_trip),
+		cmocka_unit_test(test_labels_round_trip_from_the_latest_syn),
 		cmocka_unit_test(test_rfc9293_3_10_7_4_overtaken_ack_window_ignored),
 		cmocka_unit_test(test_ipv6_endpoints),
 		cmocka_unit_test(test_half_duplex_capture_client_side_only),
