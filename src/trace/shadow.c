@@ -108,11 +108,11 @@ static bool fin_held(const tcps_segment *seg, uint32_t fin_seq)
 }
 
 /* Whether a segment seen at ts left its sender s after the segment behind
- * s's tentative receipt (s->tent_at) had time to arrive:
- * what it sent sooner was on its way before, and proves nothing.  The
- * time is two handshake round trips, and 1 ms; at most 200 ms (Linux's
- * shortest retransmission timeout) of them, because irtt counts from the
- * first SYN and so measures a lost SYN's timeout rather than the path. */
+ * s's tentative receipt (s->tent_at) had time to arrive: what it sent
+ * sooner was on its way before, and proves nothing.  The time is two
+ * handshake round trips, and 1 ms; at most 200 ms (Linux's shortest
+ * retransmission timeout) of them, so that a handshake slowed by a queue
+ * does not hide a lost RST or FIN for long. */
 static bool sent_after_receipt(const trace_conn *c, const trace_side *s, uint64_t ts)
 {
 	uint32_t rtt2 = irtt_us(c) / 500u; /* twice, in ms */
@@ -368,8 +368,8 @@ static void receiver(trace_conn *c, int from, const tcps_segment *seg, uint32_t 
 }
 
 /* Sequence bookkeeping: SND.MAX, new payload bytes, gaps; the window. */
-static inline __attribute__((always_inline)) void bookkeeping(trace_conn *c, int from, const trace_pkt *p, uint32_t nxt_before,
-			       bool known)
+static inline __attribute__((always_inline)) void
+bookkeeping(trace_conn *c, int from, const trace_pkt *p, uint32_t nxt_before, bool known)
 {
 	const tcps_segment *seg = &p->seg;
 	trace_side *s = &c->side[from];
@@ -401,10 +401,10 @@ static inline __attribute__((always_inline)) void bookkeeping(trace_conn *c, int
 		if (!known || seq_gt(end, s->nxt))
 			s->nxt = end;
 	}
-	/* Flags set without branches: payload or not, a zero window or not,
-	 * change from one segment to the next.  The window of an ACK older
-	 * than the highest (one overtaken on the way) is one its receiver
-	 * ignores (§3.10.7.4: SND.WL2 =< SEG.ACK), so it is not the side's. */
+	/* Payload or not, a zero window or not, change from one segment to
+	 * the next.  The window of an ACK older than the highest (one
+	 * overtaken on the way) is one its receiver ignores (§3.10.7.4:
+	 * SND.WL2 =< SEG.ACK), so it is not the side's. */
 	uint8_t flags = (uint8_t)(s->flags | (seg->len ? SIDE_DATA_SENT : 0));
 	if (__builtin_expect(!(seg->flags & TCPS_ACK) || seg->ack == s->ack, 1)) {
 		uint8_t zero = seg->wnd == 0 && !(seg->flags & (TCPS_SYN | TCPS_RST));

@@ -56,9 +56,9 @@ typedef struct trace_side {
 	uint8_t tent_nstates : 5; /* at most 16 */
 } trace_side;
 
-/* A hole in a side's sequence space, first sight of its bytes filling
- * it: [gap_lo, gap_lo + gap_len), or all of it above gap_lo when it is
- * wider than 16 bits count. */
+/* The span of holes in one side's sequence space, where a segment is the
+ * first sight of its bytes: [gap_lo, gap_lo + gap_len), or everything
+ * above gap_lo when it is wider than 16 bits count (label.c, shadow.c). */
 #define GAP_UNBOUNDED UINT16_MAX
 
 typedef struct trace_conn {
@@ -77,7 +77,7 @@ typedef struct trace_conn {
 	uint16_t irtt;          /* the handshake's round trip (the client's latest SYN to its ACK):
 				 * irtt_us(); until irtt_known, when that SYN came (conn_ms()) */
 	uint16_t gap_len;       /* the hole's bytes above gap_lo, 0 none, GAP_UNBOUNDED 65535 or more */
-	uint32_t gap_lo;        /* the lowest byte of gap_side's sequence space not yet seen */
+	uint32_t gap_lo;        /* where gap_side's span of holes (bytes not yet seen) begins */
 	uint32_t id;            /* connection number - 1 */
 	uint64_t first_ts, last_ts;
 	trace_side side[2];     /* [0] the client (first SYN or first sender) */

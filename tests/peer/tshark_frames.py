@@ -2,7 +2,7 @@
 """tcpstate trace's segment labels against tshark's TCP analysis flags,
 frame by frame, on captures tshark reads live (the oracle scenarios').
 
-usage: tshark_frames.py TCPSTATE PCAP... [-v]
+usage: tshark_frames.py TCPSTATE PCAP... [-v]   (-v: every difference, explained too)
 
 Each TCP frame tshark analyses is matched with the segment record trace
 printed for it (per connection, in capture order: the sender, sequence
@@ -147,7 +147,7 @@ def overtaken(frames, i):
     return prev is not None and 0 < (f.ack - prev.ack) % 2**32 < 2**31
 
 
-def compare(name, ours, theirs, report):
+def compare(name, ours, theirs, report, verbose):
     """Walks one connection's frames in step; returns the unexplained count."""
     key = lambda f: (f.src, f.seq, f.ack, f.len, f.win)
     a, b = [key(f) for f in ours], [key(f) for f in theirs]
@@ -178,19 +178,23 @@ def compare(name, ours, theirs, report):
             pass
         elif t == f.label:
             report["agree"] += 1
-        elif f.label == "retransmission" and t == "out of order" and f.len and already == f.len:
-            report["resent"] += 1
-        elif f.label == "out of order" and t == "retransmission" and already == 0:
-            report["first sight"] += 1
-        elif {f.label, t} == {"out of order", "retransmission"} and reordering:
-            report["one span"] += 1
-        elif f.label == "window update" and t is None and overtaken(ours, i):
-            report["after an overtaken ACK"] += 1
         else:
-            report["unexplained"] += 1
-            bad += 1
-            print("  %s, segment %d: %s seq %d ack %d len %d: trace %s, tshark %s  UNEXPLAINED"
-                  % (name, i + 1, f.src, f.seq, f.ack, f.len, f.label, t))
+            if f.label == "retransmission" and t == "out of order" and f.len and already == f.len:
+                why = "resent"
+            elif f.label == "out of order" and t == "retransmission" and already == 0:
+                why = "first sight"
+            elif {f.label, t} == {"out of order", "retransmission"} and reordering:
+                why = "one span"
+            elif f.label == "window update" and t is None and overtaken(ours, i):
+                why = "after an overtaken ACK"
+            else:
+                why = "unexplained"
+                bad += 1
+            report[why] += 1
+            if verbose or why == "unexplained":
+                print("  %s, segment %d: %s seq %d ack %d len %d: trace %s, tshark %s: %s"
+                      % (name, i + 1, f.src, f.seq, f.ack, f.len, f.label, t, why.upper()
+                         if why == "unexplained" else why))
         if f.len:
             s.add(lo, hi)
     return bad
@@ -215,7 +219,7 @@ def main():
                 report["connection not in tshark"] += 1
                 continue
             n = by_ends[ends].pop(0)
-            bad += compare("%s stream %d" % (path, n), ours, streams[n], report)
+            bad += compare("%s stream %d" % (path, n), ours, streams[n], report, a.v)
     print("frames: " + ", ".join("%s %d" % kv for kv in sorted(report.items())))
     if report["one span"] * 100 > sum(report.values()):
         print("FAIL: one span explains over 1 % of the frames")
