@@ -72,7 +72,11 @@ def tshark_streams(path):
     streams = collections.defaultdict(list)
     for line in out.splitlines():
         v = line.split("\t")
-        if len(v) < len(fields) or not v[0]:
+        # Frames tshark could not dissect whole (no sequence number), or
+        # with two TCP headers (a tunnel's aggregate), are left out: the
+        # records around them still line up.
+        if len(v) < len(fields) or any(not x or "," in x for x in [v[0], v[1] or v[2], v[3], v[4] or v[5],
+                                                                     v[6], v[7], v[9], v[10]]):
             continue
         label = next((ANALYSIS[f] for f, x in zip(ANALYSIS, v[11:]) if x), None)
         streams[int(v[0])].append(Frame(endpoint(v[1] or v[2], v[3]), endpoint(v[4] or v[5], v[6]),
