@@ -74,7 +74,7 @@ static void tentative(trace_conn *c, trace_side *s, uint8_t kind, uint32_t on, t
 	s->tent_seq = on;
 	s->tent_state = (uint8_t)before;
 	s->tent_nstates = nbefore;
-	if (kind == TENT_RCV_FIN || kind == TENT_RCV_RST) /* what sent_after_receipt() asks */
+	if (kind != TENT_RCV_ACK) /* what sent_after_receipt() asks */
 		s->tent_at = conn_ms(c, ts);
 }
 
@@ -192,6 +192,28 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint64_t ts
 		replay = s->tent;
 		replay_seq = s->tent_seq;
 		revert(s, o, from);
+	}
+	/* Its bare SYN again: a side that took the peer's SYN answers with
+	 * a SYN,ACK, so sent once that SYN had time to arrive, this says it
+	 * never did (lost on the way, as both first SYNs of a simultaneous
+	 * open can be); sent sooner, the two crossed. */
+	if ((f & (TCPS_SYN | TCPS_ACK)) == TCPS_SYN && old && s->tent == TENT_RCV_SYN) {
+		if (!sent_after_receipt(c, s, ts)) {
+			replay = TENT_RCV_SYN;
+			replay_seq = s->tent_seq;
+		}
+		revert(s, o, from);
+	}
+	/* Its first SYN,ACK after its bare SYN, when it seemed to have taken
+	 * the peer's SYN,ACK in SYN_SENT: only SYN_RCVD answers so, so it had
+	 * taken the peer's bare SYN first (a simultaneous open, both SYNs
+	 * crossing), and the peer's SYN,ACK, which this one crossed, came
+	 * after, as the ACK of its SYN. */
+	if ((f & (TCPS_SYN | TCPS_ACK)) == (TCPS_SYN | TCPS_ACK) && s->active && !s->synack_sent &&
+	    s->tent == TENT_RCV_SYN && s->tent_state == TCPS_SYN_SENT && state(s) == TCPS_ESTABLISHED) {
+		revert(s, o, from);
+		replay = TENT_RCV_ACK;
+		replay_seq = s->isn + 1;
 	}
 	/* Its SYN,ACK or FIN again, after the peer's ACK of it seemed to
 	 * arrive: that ACK never did.  Its first SYN,ACK after a bare SYN (a

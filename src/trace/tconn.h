@@ -42,7 +42,7 @@ typedef struct trace_side {
 	uint32_t packets;
 	uint16_t wnd;        /* its last window field, unscaled */
 	uint16_t retrans;
-	uint16_t tent_at;    /* when its tentative FIN or RST receipt came: ms after first_ts, wrapping */
+	uint16_t tent_at;    /* when its tentative SYN, FIN or RST receipt came: ms after first_ts, wrapping */
 	uint8_t state;       /* tcps_state */
 	uint8_t nstates;     /* entries in hist */
 	uint8_t flags;       /* SIDE_* */

@@ -172,6 +172,14 @@ def main():
         key = (endpoint(c["client"]), endpoint(c["server"]))
         head = "conn %d %s -> %s" % (n, c["client"], c["server"])
         recs = by_key.get(key)
+        # Both ends opened actively (a simultaneous open): which one is the
+        # client is a naming choice (trace's: the first SYN in the capture).
+        flip = False
+        if not recs and c["kernel"]["server"][:2] == ["CLOSED", "SYN_SENT"] and \
+                by_key.get((key[1], key[0])):
+            flip = True
+            recs = by_key[(key[1], key[0])]
+            seen.add((key[1], key[0]))
         if not recs:
             swapped = by_key.get((key[1], key[0]))
             problems += 1
@@ -182,7 +190,8 @@ def main():
             else:
                 report(head, ["trace printed no connection record for it"])
             continue
-        seen.add(key)
+        if not flip:
+            seen.add(key)
         nth = taken.get(key, 0)
         taken[key] = nth + 1
         if len(recs) != uses[key]:
@@ -194,6 +203,8 @@ def main():
                 continue
         rec = recs[nth]
         states = rec.get("states") or {}
+        if flip:
+            states = {"client": states.get("server"), "server": states.get("client")}
         lines = []
         for side in ("client", "server"):
             want = pick(exp_states, n, side) or unsent_close(c["kernel"][side], (rec.get("conn"), side) in fins)

@@ -5,7 +5,7 @@ Run inside a namespace with `ip netns exec`. Each peer runs a list of
 actions, comma separated, on one socket per iteration (--count times):
 
     peers.py server --bind ADDR --port P [--count N] [--ready FILE] -- ACTIONS
-    peers.py client --connect ADDR --port P [--count N] -- ACTIONS
+    peers.py client --connect ADDR --port P [--bind-port Q] [--count N] -- ACTIONS
 
 The server creates its listener (bound to ADDR, so the kernel's listener
 events carry the test's address) before the first action, writes --ready,
@@ -36,6 +36,9 @@ last list for every iteration past the number of lists)
     touch:FILE        create FILE (a signal to the test script)
     wait:FILE         wait until FILE exists (bounded by --timeout)
     hold              keep everything open until --timeout or a signal
+
+--bind-port Q binds the client's socket to local port Q before connect
+(both ends connecting to each other: a simultaneous open).
 
 --rcvbuf N sets SO_RCVBUF on the listener (before listen(), so that the
 window scale its SYN,ACK offers follows it) or on the client's socket
@@ -161,6 +164,9 @@ def run_actions(role, args, plans, listener, it):
         elif name in ("connect", "connect_fail"):
             s = socket.socket(family_of(args.connect), socket.SOCK_STREAM)
             set_rcvbuf(s, args)
+            if args.bind_port:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("::" if family_of(args.connect) == socket.AF_INET6 else "0.0.0.0", args.bind_port))
             s.settimeout(args.connect_timeout)
             try:
                 s.connect((args.connect, args.port))
@@ -241,6 +247,7 @@ def main():
     ap.add_argument("--io-timeout", type=float, default=10.0)
     ap.add_argument("--connect-timeout", type=float, default=10.0)
     ap.add_argument("--rcvbuf", type=int)
+    ap.add_argument("--bind-port", type=int)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("actions")
     args = ap.parse_args()

@@ -313,7 +313,9 @@ def build(a):
         cseq = apply_ss(list(cl["seq"]), ss_c.get((ctuple, stuple)), who_c, warnings, exp_c)
         child = None
         for i, sv in enumerate(servers):
-            if i in used or sv["start"] < cl["start"]:
+            # A server socket comes after its client's, but for one that
+            # connected too (a simultaneous open: either may start first).
+            if i in used or (sv["start"] < cl["start"] and sv["seq"][:2] != ["CLOSED", "SYN_SENT"]):
                 continue
             if (sv["raddr"], sv["rport"]) == ctuple and sv["lport"] == a.port:
                 child = sv

@@ -25,6 +25,10 @@ docs/trace-vs-tshark.md explains and the capture itself shows:
                overtaken): RFC 9293 §3.10.7.4 has its receiver ignore that
                one's window, so trace compares with the newest ACK's window;
                tshark compares with the frame before and wants the same ACK.
+  simultaneous open  trace: handshake 2/3, tshark: retransmission.  A
+               SYN,ACK from a side that had sent a bare SYN with the same
+               sequence number: the second step of its open for trace, its
+               SYN sent again for tshark.
   one span     out of order and retransmission either way round while one
                of the sender's last 64 data segments left a hole below it:
                trace follows one span of holes per connection, from the
@@ -53,7 +57,7 @@ ANALYSIS = {  # tshark field -> trace label; the first one present names the fra
     "window_update": "window update",
 }
 COMPARED = set(ANALYSIS.values())
-Frame = collections.namedtuple("Frame", "src dst seq ack len win label")
+Frame = collections.namedtuple("Frame", "src dst seq ack len win synack label")
 
 
 def endpoint(addr, port):
@@ -63,7 +67,8 @@ def endpoint(addr, port):
 def tshark_streams(path):
     """{stream: [Frame]} in capture order."""
     fields = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst", "tcp.dstport",
-              "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size"]
+              "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size", "tcp.flags.syn",
+              "tcp.flags.ack"]
     fields += ["tcp.analysis." + f for f in ANALYSIS]
     cmd = ["tshark", "-n", "-r", path, "-Y", "tcp", "-T", "fields", "-E", "separator=/t"]
     for f in fields:
@@ -78,9 +83,10 @@ def tshark_streams(path):
         if len(v) < len(fields) or any(not x or "," in x for x in [v[0], v[1] or v[2], v[3], v[4] or v[5],
                                                                      v[6], v[7], v[9], v[10]]):
             continue
-        label = next((ANALYSIS[f] for f, x in zip(ANALYSIS, v[11:]) if x), None)
+        label = next((ANALYSIS[f] for f, x in zip(ANALYSIS, v[13:]) if x), None)
+        synack = v[11] == "1" and v[12] == "1"
         streams[int(v[0])].append(Frame(endpoint(v[1] or v[2], v[3]), endpoint(v[4] or v[5], v[6]),
-                                        int(v[7]), int(v[8] or 0), int(v[9]), int(v[10]), label))
+                                        int(v[7]), int(v[8] or 0), int(v[9]), int(v[10]), synack, label))
     return streams
 
 
@@ -100,7 +106,7 @@ def trace_conns(binary, path):
     for conn, client, server in sorted(conns):
         ends = (client, server)
         frames = [Frame(*(ends if r["from"] == "client" else ends[::-1]), r["seq"], r["ack"], r["len"],
-                        r["win"], r["label"] if r["label"] in COMPARED else None)
+                        r["win"], r["flags"].startswith("S."), r["label"])
                   for r in segs[conn]]
         result.append((client, server, frames))
     return result
@@ -172,32 +178,36 @@ def compare(name, ours, theirs, report, verbose):
         if f.len:
             s.note_jump(lo)
         reordering = s.reordering()
-        t = theirs[pairs[i]].label if i in pairs else f.label
-        if f.label == "out of order" and f.len and already == f.len and not reordering:
+        mine = f.label if f.label in COMPARED else None
+        t = theirs[pairs[i]].label if i in pairs else mine
+        if mine == "out of order" and f.len and already == f.len and not reordering:
             report["error"] += 1
             bad += 1
             print("  %s: out of order on bytes already in the capture: %s seq %d len %d"
                   % (name, f.src, f.seq, f.len))
         elif i not in pairs:
             pass
-        elif t == f.label:
+        elif t == mine:
             report["agree"] += 1
         else:
-            if f.label == "retransmission" and t == "out of order" and f.len and already == f.len:
+            if mine == "retransmission" and t == "out of order" and f.len and already == f.len:
                 why = "resent"
-            elif f.label == "out of order" and t == "retransmission" and already == 0:
+            elif mine == "out of order" and t == "retransmission" and already == 0:
                 why = "first sight"
-            elif {f.label, t} == {"out of order", "retransmission"} and reordering:
+            elif {mine, t} == {"out of order", "retransmission"} and reordering:
                 why = "one span"
-            elif f.label == "window update" and t is None and overtaken(ours, i):
+            elif mine == "window update" and t is None and overtaken(ours, i):
                 why = "after an overtaken ACK"
+            elif f.label == "handshake 2/3" and t == "retransmission" and f.synack and \
+                    any(g.src == f.src and g.seq == f.seq and not g.synack for g in ours[:i]):
+                why = "simultaneous open"
             else:
                 why = "unexplained"
                 bad += 1
             report[why] += 1
             if verbose or why == "unexplained":
                 print("  %s, segment %d: %s seq %d ack %d len %d: trace %s, tshark %s: %s"
-                      % (name, i + 1, f.src, f.seq, f.ack, f.len, f.label, t, why.upper()
+                      % (name, i + 1, f.src, f.seq, f.ack, f.len, mine, t, why.upper()
                          if why == "unexplained" else why))
         if f.len:
             s.add(lo, hi)

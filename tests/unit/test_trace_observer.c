@@ -223,6 +223,47 @@ static void test_must_10_simultaneous_open(void **state)
 	assert_int_equal(cap.nrec, 1);
 }
 
+/* Both first SYNs of a simultaneous open lost (as the kernel oracle
+ * test_simultaneous_open.sh makes them): the server's bare SYN sent again
+ * a second later says it never took the client's SYN, so it is in
+ * SYN_SENT, not SYN_RCVD; the client takes that SYN (SYN_SENT ->
+ * SYN_RCVD) and its SYN,ACK completes the server's open as a client's. */
+static void test_must_10_simultaneous_open_first_syns_lost(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, S, SY, 4000, 0, 0, 64240, 0);
+	pkt(&cap, S, SY, 4000, 0, 0, 64240, 1000);  /* both were lost */
+	pkt(&cap, C, SY | A, 1000, 4001, 0, 64240, 0);
+	pkt(&cap, S, A, 4001, 1001, 0, 502, 0);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
+	EXPECT(&cap.rec[0], 1, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED);
+}
+
+/* The same, but the two SYNs sent again cross as well (RFC 9293
+ * Figure 8 after a loss): both ends pass SYN_RCVD, and each SYN,ACK
+ * crosses the other's. */
+static void test_must_10_simultaneous_open_resent_syns_cross(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, S, SY, 4000, 0, 0, 64240, 0);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 1000); /* both were lost */
+	pkt(&cap, S, SY, 4000, 0, 0, 64240, 0);    /* these two cross */
+	pkt(&cap, C, SY | A, 1000, 4001, 0, 64240, 0);
+	pkt(&cap, S, SY | A, 4000, 1001, 0, 64240, 0);
+	pkt(&cap, C, A, 1001, 4001, 0, 502, 0);
+	pkt(&cap, S, A, 4001, 1001, 0, 502, 0);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
+	EXPECT(&cap.rec[0], 1, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
+}
+
 /* A capture that starts mid-stream: the first sender is the client. */
 static void test_midstream_start(void **state)
 {
@@ -718,6 +759,8 @@ int main(void)
 		cmocka_unit_test(test_rfc5961_rst_out_of_window_ignored_exact_resets),
 		cmocka_unit_test(test_rfc9293_3_6_simultaneous_close_both_closing),
 		cmocka_unit_test(test_must_10_simultaneous_open),
+		cmocka_unit_test(test_must_10_simultaneous_open_first_syns_lost),
+		cmocka_unit_test(test_must_10_simultaneous_open_resent_syns_cross),
 		cmocka_unit_test(test_midstream_start),
 		cmocka_unit_test(test_rfc6191_four_tuple_reuse_new_connection),
 		cmocka_unit_test(test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time),
