@@ -301,16 +301,25 @@ def build(a):
     servers = [l for l in lives if l["role"] == "server"]
     used = set()
     conns = []
-    for cl in sorted((l for l in lives if l["role"] == "client"), key=lambda l: l["start"]):
+    clients = sorted((l for l in lives if l["role"] == "client"), key=lambda l: l["start"])
+    # What ss shows of a 4-tuple the kernel used twice is its last use's;
+    # an earlier use's timewait socket was taken over by the later SYN, so
+    # its end is as unknown as an expired one's.
+    last_use = {}
+    for cl in clients:
+        last_use[(cl["laddr"], cl["lport"], cl["raddr"])] = cl
+    for cl in clients:
         fam = cl["family"]
         caddr, saddr = cl["laddr"], cl["raddr"]
+        reused = last_use[(caddr, cl["lport"], saddr)] is not cl
         if caddr in wild:
             caddr = norm_addr(a.client)
         cstr, sstr = addr_str(caddr, cl["lport"], fam), addr_str(saddr, a.port, fam)
         ctuple, stuple = (caddr, cl["lport"]), (saddr, a.port)
         who_c = "client %s" % cstr
-        exp_c = timewait_watch(cl, a.ss_time)
-        cseq = apply_ss(list(cl["seq"]), ss_c.get((ctuple, stuple)), who_c, warnings, exp_c)
+        exp_c = [] if reused else timewait_watch(cl, a.ss_time)
+        cseq = apply_ss(list(cl["seq"]), None if reused else ss_c.get((ctuple, stuple)), who_c,
+                        warnings, exp_c)
         child = None
         for i, sv in enumerate(servers):
             # A server socket comes after its client's, but for one that
@@ -321,10 +330,10 @@ def build(a):
                 child = sv
                 used.add(i)
                 break
-        ss_srv = ss_s.get((stuple, ctuple))
+        ss_srv = None if reused else ss_s.get((stuple, ctuple))
         exp_s = None
         if child is not None:
-            exp_s = timewait_watch(child, a.ss_time)
+            exp_s = [] if reused else timewait_watch(child, a.ss_time)
             sseq = apply_ss(list(child["seq"]), ss_srv, "server %s" % sstr, warnings, exp_s)
             sraw = child["raw"]
         elif ss_srv == "SYN-RECV":
