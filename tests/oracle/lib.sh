@@ -406,7 +406,7 @@ tso_compare() {
 
 # The second opinion: trace's segment labels against tshark's analysis
 # flags, frame by frame, on both captures (tests/peer/tshark_frames.py:
-# a difference fails unless the capture proves one of the two that
+# a difference fails unless the capture shows it to be one of those
 # docs/trace-vs-tshark.md explains).
 tso_tshark_labels() {
 	if ! command -v tshark >/dev/null; then
