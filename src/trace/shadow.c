@@ -193,17 +193,14 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint64_t ts
 		replay_seq = s->tent_seq;
 		revert(s, o, from);
 	}
-	/* Its bare SYN again: a side that took the peer's SYN answers with
-	 * a SYN,ACK, so sent once that SYN had time to arrive, this says it
+	/* Its bare SYN again: a side that took the peer's SYN (or SYN,ACK)
+	 * answers it, so sent once that had time to arrive, this says it
 	 * never did (lost on the way, as both first SYNs of a simultaneous
-	 * open can be); sent sooner, the two crossed. */
-	if ((f & (TCPS_SYN | TCPS_ACK)) == TCPS_SYN && old && s->tent == TENT_RCV_SYN) {
-		if (!sent_after_receipt(c, s, ts)) {
-			replay = TENT_RCV_SYN;
-			replay_seq = s->tent_seq;
-		}
+	 * open can be).  Sent sooner, the two crossed and the receipt stands:
+	 * a SYN sent again changes no state. */
+	if ((f & (TCPS_SYN | TCPS_ACK)) == TCPS_SYN && old && s->tent == TENT_RCV_SYN &&
+	    sent_after_receipt(c, s, ts))
 		revert(s, o, from);
-	}
 	/* Its first SYN,ACK after its bare SYN, when it seemed to have taken
 	 * the peer's SYN,ACK in SYN_SENT: only SYN_RCVD answers so, so it had
 	 * taken the peer's bare SYN first (a simultaneous open, both SYNs

@@ -264,6 +264,35 @@ static void test_must_10_simultaneous_open_resent_syns_cross(void **state)
 	EXPECT(&cap.rec[0], 1, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
 }
 
+/* RFC 9293 §3.10.7.3: the client's SYN sent again a second after the
+ * server's SYN,ACK passed says that SYN,ACK was lost: the client is back
+ * in SYN_SENT until the next one.  Sent as the SYN,ACK passed, the two
+ * crossed, and the client's receipt of it stands. */
+static void test_rfc9293_3_10_7_3_syn_again_after_syn_ack_lost_or_crossing(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&cap, S, SY | A, 4000, 1001, 0, 65160, 1);   /* lost on the way */
+	pkt(&cap, C, SY, 1000, 0, 0, 64240, 1000);
+	assert_int_equal(cap.states[2][0], TCPS_SYN_SENT);
+	pkt(&cap, S, SY | A, 4000, 1001, 0, 65160, 1);
+	pkt(&cap, C, A, 1001, 4001, 0, 502, 1);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED);
+
+	capture x;
+	open_capture(&x, 4);
+	pkt(&x, C, SY, 1000, 0, 0, 64240, 0);
+	pkt(&x, S, SY | A, 4000, 1001, 0, 65160, 1000);
+	pkt(&x, C, SY, 1000, 0, 0, 64240, 0);           /* crossed it */
+	assert_int_equal(x.states[2][0], TCPS_ESTABLISHED);
+	pkt(&x, C, A, 1001, 4001, 0, 502, 0);
+	close_capture(&x);
+	EXPECT(&x.rec[0], 0, TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED);
+}
+
 /* A capture that starts mid-stream: the first sender is the client. */
 static void test_midstream_start(void **state)
 {
@@ -761,6 +790,7 @@ int main(void)
 		cmocka_unit_test(test_must_10_simultaneous_open),
 		cmocka_unit_test(test_must_10_simultaneous_open_first_syns_lost),
 		cmocka_unit_test(test_must_10_simultaneous_open_resent_syns_cross),
+		cmocka_unit_test(test_rfc9293_3_10_7_3_syn_again_after_syn_ack_lost_or_crossing),
 		cmocka_unit_test(test_midstream_start),
 		cmocka_unit_test(test_rfc6191_four_tuple_reuse_new_connection),
 		cmocka_unit_test(test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time),
