@@ -212,6 +212,20 @@ static void report_skipped(trace_input *in)
 			(unsigned long long)st.dropped);
 }
 
+/* Segments of a connection whose record had already come out (the peer
+ * of a TIME_WAIT sending its FIN again, data behind a RST) have no place
+ * in it: say how many there were. */
+static void report_late(const trace_obs *obs)
+{
+	trace_obs_stats st;
+	trace_obs_get_stats(obs, &st);
+	if (st.late)
+		fprintf(stderr,
+			"tcpstate: %llu segment%s came after %s connection had ended (a FIN or ACK "
+			"sent again, data behind a RST): counted, not shown\n",
+			(unsigned long long)st.late, st.late == 1 ? "" : "s", st.late == 1 ? "its" : "their");
+}
+
 static trace_format format_of(const trace_opts *o)
 {
 	if (o->zeek)
@@ -324,6 +338,7 @@ static int run(const trace_opts *o, trace_input *in)
 	trace_render_finish(&r);
 	interrupted_input = NULL;
 	report_skipped(in);
+	report_late(obs);
 	if (rc < 0) {
 		fprintf(stderr, "tcpstate: %s\n", trace_input_error(in));
 		status = CLI_EXIT_FAIL;

@@ -260,6 +260,21 @@ printf 'not a capture at all, not even close\n' >"$tmp/junk.pcap"
 expect_error 1 "not a capture" "^tcpstate: $tmp/junk.pcap" trace -r "$tmp/junk.pcap"
 expect_error 1 "bad filter" "^tcpstate: " trace -r "$tmp/seed.pcap" port notanumber
 
+# --- segments after their connection ended ---------------------------------------------
+# The server's FIN sent again after the client's last ACK (which it never
+# got): the record ended at that ACK, so the copy is counted on stderr, not
+# lost silently.
+
+{
+	seed_spec 10.0.0.1 10.0.0.2
+	echo "1700000000.204000 10.0.0.2 9000 10.0.0.1 43236 F. 4500 1501 0 509"
+} | python3 "$here/mkpcap.py" "$tmp/late.pcap" || fail "mkpcap.py late"
+"$bin" trace --summary -r "$tmp/late.pcap" >/dev/null 2>"$tmp/late.err" || fail "trace late.pcap"
+grep -q "^tcpstate: 1 segment came after its connection had ended" "$tmp/late.err" ||
+	fail "late segment not reported: $(cat "$tmp/late.err")"
+"$bin" trace --summary -r "$tmp/seed.pcap" >/dev/null 2>"$tmp/seed.err" || fail "trace seed.pcap"
+[ ! -s "$tmp/seed.err" ] || fail "stderr for a clean capture: $(cat "$tmp/seed.err")"
+
 # --- help ----------------------------------------------------------------------------
 
 "$bin" trace --help | grep -q -- "--zeek" || fail "tcpstate trace --help"
