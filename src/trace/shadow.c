@@ -169,17 +169,20 @@ static void sender(trace_conn *c, int from, const tcps_segment *seg, uint64_t ts
 	}
 	/* Once it has processed the peer's FIN, every ACK it sends covers
 	 * it: one whose SACK holds the FIN behind a hole says it has not;
-	 * so does one short of it sent after the FIN had time to arrive,
-	 * when the side was ESTABLISHED.  A queue (its own qdisc, a slow
-	 * link) can hold a segment far longer than the handshake's round
-	 * trip; taken back by mistake, the receipt comes again with its
-	 * ACK, and in the same place, unless the side was closing itself
-	 * (FIN_WAIT_1 -> CLOSING is not FIN_WAIT_2 -> TIME_WAIT).  Its own
-	 * FIN short of the peer's is the crossing below. */
+	 * so does one sent after the FIN had time to arrive, when the side
+	 * was ESTABLISHED, that covers all the peer sent before the FIN but
+	 * not the FIN.  A queue (its own qdisc, a slow link) can hold a
+	 * segment far longer than the handshake's round trip; one that
+	 * acknowledges less than the data before the FIN was built before
+	 * that data came, so it proves nothing of the FIN.  Taken back by
+	 * mistake, the receipt comes again with its ACK, and in the same
+	 * place, unless the side was closing itself (FIN_WAIT_1 -> CLOSING
+	 * is not FIN_WAIT_2 -> TIME_WAIT).  Its own FIN short of the peer's
+	 * is the crossing below. */
 	if (s->tent == TENT_RCV_FIN && (f & TCPS_ACK) && !(f & (TCPS_SYN | TCPS_FIN)) &&
 	    seq_leq(seg->ack, s->tent_seq) &&
 	    (fin_held(seg, s->tent_seq) ||
-	     (s->tent_state == TCPS_ESTABLISHED && sent_after_receipt(c, s, ts))))
+	     (s->tent_state == TCPS_ESTABLISHED && seg->ack == s->tent_seq && sent_after_receipt(c, s, ts))))
 		revert(s, o, from);
 
 	/* Its own SYN or FIN that does not acknowledge the peer's SYN or FIN

@@ -739,6 +739,31 @@ static void test_rfc9293_3_10_7_4_ack_short_of_fin_sent_later_revises_it(void **
 	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
 }
 
+/* A segment held in the server's queue (tc tbf in
+ * tests/oracle/test_simultaneous_close.sh) leaves after the client's FIN
+ * passed, acknowledging less than the data before that FIN: it was built
+ * before that data came and says nothing of the FIN, so the server keeps
+ * its CLOSE_WAIT; and its own FIN, short of the client's, is then the
+ * simultaneous close's crossing (FIN_WAIT_1 -> CLOSING). */
+static void test_rfc9293_3_10_7_4_queued_ack_short_of_data_keeps_fin(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	establish(&cap);
+	pkt(&cap, C, PS | A, 1001, 4001, 100, 502, 1);
+	pkt(&cap, C, FI | A, 1101, 4001, 0, 502, 1);
+	pkt(&cap, S, A, 4001, 1001, 100, 506, 200);     /* queued: acknowledges 1001 */
+	assert_false(cap.revised[5][1]);
+	assert_int_equal(cap.states[5][1], TCPS_CLOSE_WAIT);
+	pkt(&cap, S, FI | A, 4101, 1001, 0, 506, 1);
+	pkt(&cap, C, A, 1102, 4102, 0, 502, 0);
+	pkt(&cap, S, A, 4102, 1102, 0, 506, 1);
+	close_capture(&cap);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_CLOSING,
+	       TCPS_TIME_WAIT);
+}
+
 /* The client's FIN is answered by the server's FIN,ACK, lost before the
  * client; the client sends its FIN again and the server its FIN,ACK: the
  * client's ACK of that FIN shows it took the ACK of its own FIN with it,
@@ -812,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_rfc9293_3_10_7_3_refused_rst_lost_syn_again_same_connection),
 		cmocka_unit_test(test_rfc9293_3_10_7_4_fin_behind_hole_waits_for_it),
 		cmocka_unit_test(test_rfc9293_3_10_7_4_ack_short_of_fin_sent_later_revises_it),
+		cmocka_unit_test(test_rfc9293_3_10_7_4_queued_ack_short_of_data_keeps_fin),
 		cmocka_unit_test(test_rfc9293_3_10_7_4_fin_ack_retransmitted_fin_wait_2_then_time_wait),
 		cmocka_unit_test(test_memory_per_connection_within_budget),
 	};
