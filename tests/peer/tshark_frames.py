@@ -29,6 +29,9 @@ docs/trace-vs-tshark.md explains and the capture itself shows:
                SYN,ACK from a side that had sent a bare SYN with the same
                sequence number: the second step of its open for trace, its
                SYN sent again for tshark.
+  an overtaken ACK  trace: none, tshark: window update.  It acknowledges
+               less than its sender already had: its window is ignored
+               (above), where tshark compares it with the frame before.
   one span     out of order and retransmission either way round while one
                of the sender's last 64 data segments left a hole below it:
                trace follows one span of holes per connection, from the
@@ -149,12 +152,23 @@ class Seen:
         self.ranges = merged
 
 
+def seq_lt(a, b):
+    return 0 < (b - a) % 2**32 < 2**31
+
+
 def overtaken(frames, i):
     """Whether the sender's frame before frames[i] acknowledged less: an
     older ACK overtaken on the way, whose window its receiver ignores."""
     f = frames[i]
     prev = next((g for g in reversed(frames[:i]) if g.src == f.src), None)
-    return prev is not None and 0 < (f.ack - prev.ack) % 2**32 < 2**31
+    return prev is not None and seq_lt(prev.ack, f.ack)
+
+
+def is_overtaken(frames, i):
+    """Whether frames[i] acknowledges less than its sender already had:
+    itself an ACK overtaken on the way."""
+    f = frames[i]
+    return any(g.src == f.src and seq_lt(f.ack, g.ack) for g in frames[:i])
 
 
 def compare(name, ours, theirs, report, verbose):
@@ -198,6 +212,8 @@ def compare(name, ours, theirs, report, verbose):
                 why = "one span"
             elif mine == "window update" and t is None and overtaken(ours, i):
                 why = "after an overtaken ACK"
+            elif mine is None and t == "window update" and is_overtaken(ours, i):
+                why = "an overtaken ACK"
             elif f.label == "handshake 2/3" and t == "retransmission" and f.synack and \
                     any(g.src == f.src and g.seq == f.seq and not g.synack for g in ours[:i]):
                 why = "simultaneous open"
