@@ -350,6 +350,19 @@ tso_capture_stop() {
 	done
 }
 
+# tso_assert_capture SIDE MIN FILTER WHAT: the scenario happened as meant:
+# SIDE's capture holds at least MIN packets matching the BPF FILTER.
+tso_assert_capture() {
+	local side=$1 min=$2 filter=$3 what=$4 n
+	TSO_CHECKS=$((TSO_CHECKS + 1))
+	n=$(tcpdump -nr "$TSO_WORK/$side.pcap" "$filter" 2>/dev/null | wc -l)
+	if [ "$n" -ge "$min" ]; then
+		tso_log "ok   capture ($side side): $what: $n"
+	else
+		tso_fail "capture ($side side): $what: $n, expected at least $min"
+	fi
+}
+
 # tso_assert_kernel CONN SIDE STATE...: the kernel's own sequence for one
 # connection (or "all") is what the RFC says.
 tso_assert_kernel() {

@@ -30,13 +30,7 @@ tso_finish
 tso_assert_count 1
 tso_assert_kernel 1 client CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIME_WAIT
 tso_assert_kernel 1 server LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED
-TSO_CHECKS=$((TSO_CHECKS + 1))
-fins=$(tcpdump -nr "$W/server.pcap" "src port $TSO_PORT and tcp[tcpflags] & tcp-fin != 0" 2>/dev/null | wc -l)
-if [ "$fins" -ge 2 ]; then
-	tso_log "ok   capture: the server sent its FIN $fins times"
-else
-	tso_fail "capture: the server sent its FIN $fins times, expected it again"
-fi
+tso_assert_capture server 2 "src port $TSO_PORT and tcp[tcpflags] & tcp-fin != 0" "the server's FIN, sent again"
 tso_compare
 if tso_have_trace; then
 	TSO_CHECKS=$((TSO_CHECKS + 1))

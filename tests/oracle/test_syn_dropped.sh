@@ -18,13 +18,7 @@ tso_finish
 tso_assert_count 1
 tso_assert_kernel 1 client CLOSED SYN_SENT CLOSED
 tso_assert_kernel 1 server LISTEN
-TSO_CHECKS=$((TSO_CHECKS + 1))
-n=$(tcpdump -nr "$TSO_WORK/server.pcap" "tcp[tcpflags] == tcp-syn" 2>/dev/null | wc -l)
-if [ "$n" -ge 2 ]; then
-	tso_log "ok   capture: the server side saw $n SYNs arrive (tapped before netfilter drops them)"
-else
-	tso_fail "capture: the server side saw $n SYNs, expected the SYN and its retransmission"
-fi
+tso_assert_capture server 2 "tcp[tcpflags] == tcp-syn" "SYNs that arrived (tapped before netfilter drops them)"
 tso_expect both 1 client CLOSED SYN_SENT
 tso_note both 1 a socket closed in SYN_SENT sends nothing: no capture can see the client give up
 tso_expect_diag both 1 syn_unanswered
