@@ -130,12 +130,10 @@ static const char two_digits[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-void trace_line_u64(trace_line *l, uint64_t v)
+/* The number of decimal digits of v, without a loop: from its bit
+ * length, as log10(2) ~ 1233/4096, then one compare. */
+static size_t digits_of(uint64_t v)
 {
-	/* The digits are written straight into the line, last first, two at
-	 * a time: no library call for a copy of a few bytes.  Their number,
-	 * without a loop: from the bit length, as log10(2) ~ 1233/4096, then
-	 * one compare. */
 	static const uint64_t pow10[20] = {
 		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
 		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
@@ -144,31 +142,39 @@ void trace_line_u64(trace_line *l, uint64_t v)
 	};
 	unsigned bits = 64 - (unsigned)__builtin_clzll(v | 1);
 	size_t t = (bits * 1233) >> 12; /* the number of digits less one, or the number */
-	size_t n = t + 1 - (v < pow10[t]) + (v == 0);
+	return t + 1 - (v < pow10[t]) + (v == 0);
+}
+
+/* The two digits of d < 100 at p. */
+static inline void put_two_digits(char *p, unsigned d)
+{
+	p[0] = two_digits[2 * d];
+	p[1] = two_digits[2 * d + 1];
+}
+
+void trace_line_u64(trace_line *l, uint64_t v)
+{
+	/* The digits are written straight into the line, last first, two at
+	 * a time: no library call for a copy of a few bytes. */
+	size_t n = digits_of(v);
 	if (n > TRACE_LINE_MAX - l->n)
 		return;
 	char *p = l->buf + l->n + n;
 	while (v >= 100) {
-		unsigned d = (unsigned)(v % 100);
-		v /= 100;
 		p -= 2;
-		p[0] = two_digits[2 * d];
-		p[1] = two_digits[2 * d + 1];
+		put_two_digits(p, (unsigned)(v % 100));
+		v /= 100;
 	}
-	if (v >= 10) {
-		p[-2] = two_digits[2 * v];
-		p[-1] = two_digits[2 * v + 1];
-	} else {
+	if (v >= 10)
+		put_two_digits(p - 2, (unsigned)v);
+	else
 		p[-1] = (char)('0' + v);
-	}
 	l->n += n;
 }
 
 void trace_line_u64_right(trace_line *l, uint64_t v, size_t width)
 {
-	size_t digits = 1;
-	for (uint64_t x = v; x >= 10; x /= 10)
-		digits++;
+	size_t digits = digits_of(v);
 	if (digits < width)
 		trace_line_chars(l, ' ', width - digits);
 	trace_line_u64(l, v);
@@ -177,18 +183,17 @@ void trace_line_u64_right(trace_line *l, uint64_t v, size_t width)
 void trace_line_secs(trace_line *l, uint64_t ns)
 {
 	trace_line_u64(l, ns / 1000000000u);
-	uint64_t us = ns % 1000000000u / 1000u;
-	char frac[8] = ".000000";
-	for (int i = 6; i > 0; i--, us /= 10)
-		frac[i] = (char)('0' + us % 10);
-	trace_line_str(l, frac);
+	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
+	char frac[7] = { '.' };
+	put_two_digits(frac + 1, us / 10000);
+	put_two_digits(frac + 3, us / 100 % 100);
+	put_two_digits(frac + 5, us % 100);
+	trace_line_mem(l, frac, sizeof frac);
 }
 
 void trace_line_secs_right(trace_line *l, uint64_t ns, size_t width)
 {
-	size_t len = 8; /* "0.000000" */
-	for (uint64_t x = ns / 1000000000u; x >= 10; x /= 10)
-		len++;
+	size_t len = digits_of(ns / 1000000000u) + 7; /* "0.000000" */
 	if (len < width)
 		trace_line_chars(l, ' ', width - len);
 	trace_line_secs(l, ns);
@@ -199,6 +204,19 @@ void trace_line_pad(trace_line *l, size_t col)
 	if (l->n < col)
 		trace_line_chars(l, ' ', col - l->n);
 }
+
+/* Each octet's digits and a dot, from a table made by the compiler: the
+ * k-th character of v's text ("7.", "42.", "255."), '\0' past its end. */
+#define OCTET_CHAR(v, k)                                                                 \
+	((v) >= 100 ? "0123456789"[(k) == 0 ? (v) / 100 : (k) == 1 ? (v) / 10 % 10 : (v) % 10] \
+		    : (v) >= 10 ? ((k) == 0 ? '0' + (v) / 10 : (k) == 1 ? '0' + (v) % 10 : '.')   \
+		    : ((k) == 0 ? '0' + (v) : '.'))
+#define OCTET(v) { OCTET_CHAR(v, 0), OCTET_CHAR(v, 1), OCTET_CHAR(v, 2), (v) >= 100 ? '.' : 0 }
+#define OCTETS4(v) OCTET(v), OCTET((v) + 1), OCTET((v) + 2), OCTET((v) + 3)
+#define OCTETS16(v) OCTETS4(v), OCTETS4((v) + 4), OCTETS4((v) + 8), OCTETS4((v) + 12)
+#define OCTETS64(v) OCTETS16(v), OCTETS16((v) + 16), OCTETS16((v) + 32), OCTETS16((v) + 48)
+
+static const char octet_text[256][4] = { OCTETS64(0), OCTETS64(64), OCTETS64(128), OCTETS64(192) };
 
 /* An IPv4 address in dotted decimal, as inet_ntop writes it; without
  * inet_ntop, which formats it with sprintf (the summary writes two per
@@ -212,22 +230,12 @@ static void line_ipv4(trace_line *l, const uint8_t a[4])
 		trace_line_str(l, s);
 		return;
 	}
-	/* Each octet as three digits and a dot in one 32-bit word, shifted
-	 * past its leading zeros, stored whole and counted by its length:
+	/* Each octet's four bytes stored whole and counted by its length:
 	 * no branch on the number of digits, which is anyone's guess. */
 	char *p = l->buf + l->n;
 	for (int i = 0; i < 4; i++) {
-		unsigned v = a[i];
-		unsigned nd = 1 + (v >= 10) + (v >= 100);
-		uint32_t w = (uint32_t)('0' + v / 100) | (uint32_t)('0' + v / 10 % 10) << 8 |
-			     (uint32_t)('0' + v % 10) << 16 | (uint32_t)'.' << 24;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-		w = __builtin_bswap32(w) << 8 * (3 - nd); /* first byte stored: the top one */
-#else
-		w >>= 8 * (3 - nd);
-#endif
-		memcpy(p, &w, 4);
-		p += nd + 1;
+		memcpy(p, octet_text[a[i]], 4);
+		p += 2 + (a[i] >= 10) + (a[i] >= 100);
 	}
 	l->n = (size_t)(p - l->buf) - 1; /* not the last dot */
 }

@@ -12,7 +12,10 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+
 #include "trace/render.h"
+#include "trace/render_int.h"
 
 #define T0 1700000000000000000ull /* the capture's first packet, ns */
 #define US 1000ull
@@ -455,6 +458,61 @@ static void test_summary_and_zeek_need_no_segments(void **state)
 	trace_render_free(&r);
 }
 
+/* ---- the line builder: the same text libc's formatting gives ---- */
+
+static const char *line_text(trace_line *l)
+{
+	assert_true(l->n < TRACE_LINE_MAX);
+	l->buf[l->n] = '\0';
+	return l->buf;
+}
+
+static void test_line_ipv4_every_octet_as_inet_ntop(void **state)
+{
+	(void)state;
+	for (unsigned v = 0; v < 256; v++) {
+		trace_endpoint ep = { .family = 4, .port = (uint16_t)(v * 257) };
+		uint8_t a[4] = { (uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v * 7), (uint8_t)(v / 3) };
+		memcpy(ep.addr, a, 4);
+		char want[64], ntop[INET_ADDRSTRLEN];
+		assert_non_null(inet_ntop(AF_INET, a, ntop, sizeof ntop));
+		snprintf(want, sizeof want, "%s:%u", ntop, (unsigned)ep.port);
+		trace_line l = { .n = 0 };
+		trace_line_endpoint(&l, &ep);
+		assert_string_equal(line_text(&l), want);
+	}
+}
+
+static void test_line_numbers_as_printf(void **state)
+{
+	(void)state;
+	char want[64];
+	for (uint64_t p = 1, k = 0; k < 20; k++, p *= 10) {
+		uint64_t vs[] = { p - 1, p, p + 1, p * 3 + 7, UINT64_MAX - k };
+		for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+			trace_line l = { .n = 0 };
+			trace_line_u64(&l, vs[i]);
+			snprintf(want, sizeof want, "%llu", (unsigned long long)vs[i]);
+			assert_string_equal(line_text(&l), want);
+			l.n = 0;
+			trace_line_u64_right(&l, vs[i], 8);
+			snprintf(want, sizeof want, "%8llu", (unsigned long long)vs[i]);
+			assert_string_equal(line_text(&l), want);
+			l.n = 0;
+			trace_line_secs(&l, vs[i]);
+			snprintf(want, sizeof want, "%llu.%06llu", (unsigned long long)(vs[i] / 1000000000u),
+				 (unsigned long long)(vs[i] % 1000000000u / 1000u));
+			assert_string_equal(line_text(&l), want);
+			l.n = 0;
+			trace_line_secs_right(&l, vs[i], 12);
+			char secs[64];
+			snprintf(secs, sizeof secs, "%s", want);
+			snprintf(want, sizeof want, "%12s", secs);
+			assert_string_equal(line_text(&l), want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +531,8 @@ int main(void)
 		cmocka_unit_test(test_ladder_numbers_lines_while_connections_overlap),
 		cmocka_unit_test(test_summary_line_and_totals),
 		cmocka_unit_test(test_summary_and_zeek_need_no_segments),
+		cmocka_unit_test(test_line_ipv4_every_octet_as_inet_ntop),
+		cmocka_unit_test(test_line_numbers_as_printf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
