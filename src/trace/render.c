@@ -152,14 +152,14 @@ static inline void put_two_digits(char *p, unsigned d)
 	p[1] = two_digits[2 * d + 1];
 }
 
-void trace_line_u64(trace_line *l, uint64_t v)
+/* ---- formatting where there is room (the callers make sure) ---- */
+
+char *trace_fmt_u64(char *p, uint64_t v)
 {
-	/* The digits are written straight into the line, last first, two at
-	 * a time: no library call for a copy of a few bytes. */
-	size_t n = digits_of(v);
-	if (n > TRACE_LINE_MAX - l->n)
-		return;
-	char *p = l->buf + l->n + n;
+	/* Last digit first, two at a time: no library call for a copy of a
+	 * few bytes. */
+	char *end = p + digits_of(v);
+	p = end;
 	while (v >= 100) {
 		p -= 2;
 		put_two_digits(p, (unsigned)(v % 100));
@@ -169,7 +169,94 @@ void trace_line_u64(trace_line *l, uint64_t v)
 		put_two_digits(p - 2, (unsigned)v);
 	else
 		p[-1] = (char)('0' + v);
-	l->n += n;
+	return end;
+}
+
+char *trace_fmt_u64_right(char *p, uint64_t v, size_t width)
+{
+	size_t digits = digits_of(v);
+	if (digits < width) {
+		memset(p, ' ', width - digits);
+		p += width - digits;
+	}
+	return trace_fmt_u64(p, v);
+}
+
+char *trace_fmt_secs(char *p, uint64_t ns)
+{
+	p = trace_fmt_u64(p, ns / 1000000000u);
+	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
+	p[0] = '.';
+	put_two_digits(p + 1, us / 10000);
+	put_two_digits(p + 3, us / 100 % 100);
+	put_two_digits(p + 5, us % 100);
+	return p + 7;
+}
+
+/* Each octet's digits and a dot, from a table made by the compiler: the
+ * k-th character of v's text ("7.", "42.", "255."), '\0' past its end. */
+#define OCTET_CHAR(v, k)                                                                 \
+	((v) >= 100 ? "0123456789"[(k) == 0 ? (v) / 100 : (k) == 1 ? (v) / 10 % 10 : (v) % 10] \
+		    : (v) >= 10 ? ((k) == 0 ? '0' + (v) / 10 : (k) == 1 ? '0' + (v) % 10 : '.')   \
+		    : ((k) == 0 ? '0' + (v) : '.'))
+#define OCTET(v) { OCTET_CHAR(v, 0), OCTET_CHAR(v, 1), OCTET_CHAR(v, 2), (v) >= 100 ? '.' : 0 }
+#define OCTETS4(v) OCTET(v), OCTET((v) + 1), OCTET((v) + 2), OCTET((v) + 3)
+#define OCTETS16(v) OCTETS4(v), OCTETS4((v) + 4), OCTETS4((v) + 8), OCTETS4((v) + 12)
+#define OCTETS64(v) OCTETS16(v), OCTETS16((v) + 16), OCTETS16((v) + 32), OCTETS16((v) + 48)
+
+static const char octet_text[256][4] = { OCTETS64(0), OCTETS64(64), OCTETS64(128), OCTETS64(192) };
+
+char *trace_fmt_addr(char *p, const trace_endpoint *ep)
+{
+	if (ep->family == 6) {
+		/* inet_ntop formats with sprintf: fine for the rarer family. */
+		if (!inet_ntop(AF_INET6, ep->addr, p, INET6_ADDRSTRLEN))
+			strcpy(p, "?");
+		return p + strlen(p);
+	}
+	/* Dotted decimal, as inet_ntop writes it: each octet's four bytes
+	 * stored whole and counted by its length, with no branch on the
+	 * number of digits, which is anyone's guess. */
+	for (int i = 0; i < 4; i++) {
+		memcpy(p, octet_text[ep->addr[i]], 4);
+		p += 2 + (ep->addr[i] >= 10) + (ep->addr[i] >= 100);
+	}
+	return p - 1; /* not the last dot */
+}
+
+char *trace_fmt_endpoint(char *p, const trace_endpoint *ep)
+{
+	if (ep->family == 6)
+		*p++ = '[';
+	p = trace_fmt_addr(p, ep);
+	if (ep->family == 6)
+		*p++ = ']';
+	*p++ = ':';
+	return trace_fmt_u64(p, ep->port);
+}
+
+/* ---- the same, cut at the end of the line ---- */
+
+/* Where a trace_fmt_ call may write into l: in place when the line has
+ * room for its most, else a scratch buffer that trace_line_done() appends
+ * cut. */
+static char *line_at(trace_line *l, char scratch[TRACE_FMT_MAX])
+{
+	return TRACE_LINE_MAX - l->n >= TRACE_FMT_MAX ? l->buf + l->n : scratch;
+}
+
+static void line_done(trace_line *l, const char *scratch, const char *start, const char *end)
+{
+	if (start == scratch)
+		trace_line_mem(l, scratch, (size_t)(end - scratch));
+	else
+		l->n = (size_t)(end - l->buf);
+}
+
+void trace_line_u64(trace_line *l, uint64_t v)
+{
+	char scratch[TRACE_FMT_MAX], *p = line_at(l, scratch);
+	line_done(l, scratch, p, trace_fmt_u64(p, v));
 }
 
 void trace_line_u64_right(trace_line *l, uint64_t v, size_t width)
@@ -182,13 +269,8 @@ void trace_line_u64_right(trace_line *l, uint64_t v, size_t width)
 
 void trace_line_secs(trace_line *l, uint64_t ns)
 {
-	trace_line_u64(l, ns / 1000000000u);
-	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
-	char frac[7] = { '.' };
-	put_two_digits(frac + 1, us / 10000);
-	put_two_digits(frac + 3, us / 100 % 100);
-	put_two_digits(frac + 5, us % 100);
-	trace_line_mem(l, frac, sizeof frac);
+	char scratch[TRACE_FMT_MAX], *p = line_at(l, scratch);
+	line_done(l, scratch, p, trace_fmt_secs(p, ns));
 }
 
 void trace_line_secs_right(trace_line *l, uint64_t ns, size_t width)
@@ -205,60 +287,16 @@ void trace_line_pad(trace_line *l, size_t col)
 		trace_line_chars(l, ' ', col - l->n);
 }
 
-/* Each octet's digits and a dot, from a table made by the compiler: the
- * k-th character of v's text ("7.", "42.", "255."), '\0' past its end. */
-#define OCTET_CHAR(v, k)                                                                 \
-	((v) >= 100 ? "0123456789"[(k) == 0 ? (v) / 100 : (k) == 1 ? (v) / 10 % 10 : (v) % 10] \
-		    : (v) >= 10 ? ((k) == 0 ? '0' + (v) / 10 : (k) == 1 ? '0' + (v) % 10 : '.')   \
-		    : ((k) == 0 ? '0' + (v) : '.'))
-#define OCTET(v) { OCTET_CHAR(v, 0), OCTET_CHAR(v, 1), OCTET_CHAR(v, 2), (v) >= 100 ? '.' : 0 }
-#define OCTETS4(v) OCTET(v), OCTET((v) + 1), OCTET((v) + 2), OCTET((v) + 3)
-#define OCTETS16(v) OCTETS4(v), OCTETS4((v) + 4), OCTETS4((v) + 8), OCTETS4((v) + 12)
-#define OCTETS64(v) OCTETS16(v), OCTETS16((v) + 16), OCTETS16((v) + 32), OCTETS16((v) + 48)
-
-static const char octet_text[256][4] = { OCTETS64(0), OCTETS64(64), OCTETS64(128), OCTETS64(192) };
-
-/* An IPv4 address in dotted decimal, as inet_ntop writes it; without
- * inet_ntop, which formats it with sprintf (the summary writes two per
- * connection). */
-static void line_ipv4(trace_line *l, const uint8_t a[4])
-{
-	if (TRACE_LINE_MAX - l->n < 16) {
-		/* Near the end of the line: the slow way, cut as appends are. */
-		char s[16];
-		snprintf(s, sizeof s, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-		trace_line_str(l, s);
-		return;
-	}
-	/* Each octet's four bytes stored whole and counted by its length:
-	 * no branch on the number of digits, which is anyone's guess. */
-	char *p = l->buf + l->n;
-	for (int i = 0; i < 4; i++) {
-		memcpy(p, octet_text[a[i]], 4);
-		p += 2 + (a[i] >= 10) + (a[i] >= 100);
-	}
-	l->n = (size_t)(p - l->buf) - 1; /* not the last dot */
-}
-
 void trace_line_addr(trace_line *l, const trace_endpoint *ep)
 {
-	char a[INET6_ADDRSTRLEN];
-	if (ep->family != 6) {
-		line_ipv4(l, ep->addr);
-		return;
-	}
-	if (!inet_ntop(ep->family == 6 ? AF_INET6 : AF_INET, ep->addr, a, sizeof a))
-		strcpy(a, "?");
-	trace_line_str(l, a);
+	char scratch[TRACE_FMT_MAX], *p = line_at(l, scratch);
+	line_done(l, scratch, p, trace_fmt_addr(p, ep));
 }
 
 void trace_line_endpoint(trace_line *l, const trace_endpoint *ep)
 {
-	if (ep->family == 6)
-		trace_line_str(l, "[");
-	trace_line_addr(l, ep);
-	trace_line_str(l, ep->family == 6 ? "]:" : ":");
-	trace_line_u64(l, ep->port);
+	char scratch[TRACE_FMT_MAX], *p = line_at(l, scratch);
+	line_done(l, scratch, p, trace_fmt_endpoint(p, ep));
 }
 
 void trace_line_flush(trace_line *l, FILE *out)

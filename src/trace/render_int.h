@@ -38,12 +38,26 @@ static inline void trace_line_str(trace_line *l, const char *s)
 	trace_line_mem(l, s, strlen(s));
 }
 
+/* Formatting at p, which must have room for TRACE_FMT_MAX bytes: each
+ * returns where its text ends (no terminating '\0').  For a line whose
+ * most is known to fit, so that no append checks the room; the
+ * trace_line_ functions below are these, cut at the end of the line. */
+#define TRACE_FMT_MAX 64 /* "[" INET6_ADDRSTRLEN "]:" port, or 20 digits + 7 */
+char *trace_fmt_u64(char *p, uint64_t v);
+/* v right-aligned in width columns; room for width + 20 bytes. */
+char *trace_fmt_u64_right(char *p, uint64_t v, size_t width);
+/* Nanoseconds as seconds with six decimals, "12.000345" (integer
+ * arithmetic: the same digits everywhere). */
+char *trace_fmt_secs(char *p, uint64_t ns);
+char *trace_fmt_addr(char *p, const trace_endpoint *ep);
+char *trace_fmt_endpoint(char *p, const trace_endpoint *ep);
+/* A literal's characters at p. */
+#define TRACE_FMT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+
 void trace_line_chars(trace_line *l, char c, size_t count);
 void trace_line_u64(trace_line *l, uint64_t v);
 /* v right-aligned in width columns. */
 void trace_line_u64_right(trace_line *l, uint64_t v, size_t width);
-/* Nanoseconds as seconds with six decimals, "12.000345" (integer
- * arithmetic: the same digits everywhere). */
 void trace_line_secs(trace_line *l, uint64_t ns);
 void trace_line_secs_right(trace_line *l, uint64_t ns, size_t width);
 /* Spaces up to column col (nothing when already past it). */

@@ -11,34 +11,48 @@ static tcps_state final_state(const trace_conn_record *rec, int side)
 	return rec->nstates[side] ? rec->states[side][rec->nstates[side] - 1] : TCPS_CLOSED;
 }
 
+/* A string's characters at p. */
+static char *put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* The most a summary line holds: the number (20), two endpoints (53 each),
+ * two state names (12 each), four counts (20 each), the duration (27),
+ * the ending (24), the midstream note (18) and the words between (45):
+ * 352 bytes.  The line is written without checking the room. */
+_Static_assert(TRACE_LINE_MAX >= 512, "a summary line fits in a trace_line");
+
 void trace_summary_conn(trace_render *r, const trace_conn_record *rec)
 {
 	trace_line l;
-	l.n = 0;
-	trace_line_u64_right(&l, rec->conn, 6);
-	trace_line_str(&l, "  ");
-	trace_line_endpoint(&l, &rec->ep[TRACE_CLIENT]);
-	trace_line_str(&l, " > ");
-	trace_line_endpoint(&l, &rec->ep[TRACE_SERVER]);
-	trace_line_str(&l, "  ");
-	trace_line_str(&l, tcps_state_name(final_state(rec, TRACE_CLIENT)));
-	trace_line_str(&l, "/");
-	trace_line_str(&l, tcps_state_name(final_state(rec, TRACE_SERVER)));
-	trace_line_str(&l, "  ");
-	trace_line_u64(&l, rec->packets[TRACE_CLIENT]);
-	trace_line_str(&l, "/");
-	trace_line_u64(&l, rec->packets[TRACE_SERVER]);
-	trace_line_str(&l, " pkts  ");
-	trace_line_u64(&l, rec->bytes[TRACE_CLIENT]);
-	trace_line_str(&l, "/");
-	trace_line_u64(&l, rec->bytes[TRACE_SERVER]);
-	trace_line_str(&l, " bytes  ");
-	trace_line_secs(&l, rec->last_ts - rec->first_ts);
-	trace_line_str(&l, " s  ");
-	trace_line_str(&l, trace_conn_ending(rec));
+	char *p = trace_fmt_u64_right(l.buf, rec->conn, 6);
+	p = TRACE_FMT_LIT(p, "  ");
+	p = trace_fmt_endpoint(p, &rec->ep[TRACE_CLIENT]);
+	p = TRACE_FMT_LIT(p, " > ");
+	p = trace_fmt_endpoint(p, &rec->ep[TRACE_SERVER]);
+	p = TRACE_FMT_LIT(p, "  ");
+	p = put_str(p, tcps_state_name(final_state(rec, TRACE_CLIENT)));
+	p = TRACE_FMT_LIT(p, "/");
+	p = put_str(p, tcps_state_name(final_state(rec, TRACE_SERVER)));
+	p = TRACE_FMT_LIT(p, "  ");
+	p = trace_fmt_u64(p, rec->packets[TRACE_CLIENT]);
+	p = TRACE_FMT_LIT(p, "/");
+	p = trace_fmt_u64(p, rec->packets[TRACE_SERVER]);
+	p = TRACE_FMT_LIT(p, " pkts  ");
+	p = trace_fmt_u64(p, rec->bytes[TRACE_CLIENT]);
+	p = TRACE_FMT_LIT(p, "/");
+	p = trace_fmt_u64(p, rec->bytes[TRACE_SERVER]);
+	p = TRACE_FMT_LIT(p, " bytes  ");
+	p = trace_fmt_secs(p, rec->last_ts - rec->first_ts);
+	p = TRACE_FMT_LIT(p, " s  ");
+	p = put_str(p, trace_conn_ending(rec));
 	if (rec->midstream)
-		trace_line_str(&l, ", joined midstream");
-	trace_line_str(&l, "\n");
+		p = TRACE_FMT_LIT(p, ", joined midstream");
+	p = TRACE_FMT_LIT(p, "\n");
+	l.n = (size_t)(p - l.buf);
 	trace_line_flush(&l, r->out);
 }
 
