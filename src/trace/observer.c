@@ -29,6 +29,11 @@ struct trace_obs {
 	 * connections caught mid-stream.  Direct-mapped, fixed size. */
 	uint64_t *ended;
 	uint32_t *ended_at;     /* capture time, seconds */
+	/* Connections whose end rests on an ACK of a FIN, oldest first, in
+	 * a ring of HELD_SLOTS (made at the first). */
+	struct held { trace_conn *c; uint32_t id, hash; } *held;
+	uint32_t held_head, held_n;
+	uint64_t held_due;      /* the oldest is not due before (a packet's check) */
 };
 
 #define ENDED_SLOTS (1u << 16)
@@ -40,6 +45,16 @@ struct trace_obs {
  * no memory of its own, where a queue of them crossed the bench's 200
  * bytes a connection. */
 #define RST_HOLD (10ull * 1000000000ull)
+
+/* How long a connection whose close ends on an ACK of a FIN waits for
+ * that FIN to come again: its sender does so at its retransmission
+ * timeout (Linux's is 200 ms and a round trip, RFC 6298's at least 1 s)
+ * when the ACK was lost on the way, and is then still in LAST_ACK (or
+ * CLOSING).  Until then its record holds; past it, or when more than
+ * HELD_SLOTS wait at once, a later copy is only counted as a late
+ * segment. */
+#define LAST_ACK_HOLD (3ull * 1000000000ull)
+#define HELD_SLOTS (1u << 14)
 
 void trace_obs_config_default(trace_obs_config *cfg)
 {
@@ -83,6 +98,7 @@ void trace_obs_free(trace_obs *o)
 	diag_tw_free(o->tw);
 	free(o->ended);
 	free(o->ended_at);
+	free(o->held);
 	free(o);
 }
 
@@ -159,9 +175,70 @@ static void end_conn(trace_obs *o, trace_conn *c)
 	flow_del(o->flows, c);
 }
 
+/* Whether the close ended on a side's inferred receipt of the ACK of
+ * its FIN (LAST_ACK or CLOSING to their end): the one receipt a capture
+ * cannot confirm, as nothing answers that ACK. */
+static bool ends_on_ack_of_fin(const trace_conn *c)
+{
+	return c->side[0].tent == TENT_RCV_ACK || c->side[1].tent == TENT_RCV_ACK;
+}
+
+/* The oldest waiting connection: its record comes out, unless a FIN sent
+ * again reopened it meanwhile (it then ends as any other). */
+static void release_oldest(trace_obs *o)
+{
+	struct held h = o->held[o->held_head];
+	o->held_head = (o->held_head + 1) & (HELD_SLOTS - 1);
+	o->held_n--;
+	/* The next one is due a few packets on, and was last touched long
+	 * ago (its entry, its bucket): so that its end is not a wait. */
+	if (o->held_n)
+		flow_prefetch_del(o->flows, o->held[o->held_head].c, o->held[o->held_head].hash);
+	/* Ended meanwhile (a new SYN on its 4-tuple), or its entry reused. */
+	if (!h.c->family || h.c->id != h.id || !h.c->held)
+		return;
+	h.c->held = 0;
+	if (shadow_over(h.c))
+		end_conn(o, h.c);
+}
+
+static void hold_end(trace_obs *o, trace_conn *c)
+{
+	if (!o->held && !(o->held = malloc(HELD_SLOTS * sizeof *o->held))) {
+		end_conn(o, c); /* a later FIN will be a late segment */
+		return;
+	}
+	if (o->held_n == HELD_SLOTS)
+		release_oldest(o);
+	if (!o->held_n)
+		o->held_due = c->last_ts + LAST_ACK_HOLD;
+	uint32_t hash = flow_conn_hash(o->flows, c);
+	flow_to_front(o->flows, c, hash);
+	o->held[(o->held_head + o->held_n) & (HELD_SLOTS - 1)] = (struct held){ c, c->id, hash };
+	o->held_n++;
+	c->held = 1;
+}
+
+/* The waiting connections silent for LAST_ACK_HOLD, oldest first.  One
+ * whose last packet is newer waits in its place: those behind it are
+ * only late by as much. */
+static void release_due(trace_obs *o)
+{
+	while (o->held_n) {
+		const struct held *h = &o->held[o->held_head];
+		if (h->c->family && h->c->id == h->id && h->c->held && o->now < h->c->last_ts + LAST_ACK_HOLD) {
+			o->held_due = h->c->last_ts + LAST_ACK_HOLD;
+			return;
+		}
+		release_oldest(o);
+	}
+}
+
 static void expire_one(void *user, trace_conn *c)
 {
 	trace_obs *o = user;
+	if (c->held)
+		return; /* its record comes out of the ring, as it stands */
 	if (shadow_end(c) == SHADOW_OVER_BUT_RST && o->now >= c->last_ts + RST_HOLD) {
 		shadow_settle_rst(c);
 		end_conn(o, c);
@@ -268,6 +345,10 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 	}
 	if (p->ts > o->now)
 		o->now = p->ts;
+	/* Capture time is every shard's: records held out come out at the
+	 * same packet in all of them. */
+	if (o->held_n && o->now >= o->held_due)
+		release_due(o);
 	if (o->shards > 1 && shard_of(o, hash) != o->cfg.shard)
 		return 0; /* another shard's: its time still counts */
 	o->packets++;
@@ -311,8 +392,12 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 		c->last_ts = p->ts;
 	if (o->cfg.on_segment)
 		emit_segment(o, c, from, p, label, &so, first);
-	if (shadow_over(c))
-		end_conn(o, c);
+	if (shadow_over(c) && !c->held) {
+		if (ends_on_ack_of_fin(c))
+			hold_end(o, c);
+		else
+			end_conn(o, c);
+	}
 	return 0;
 }
 
@@ -344,7 +429,8 @@ int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint)
 static void finish_one(void *user, trace_conn *c)
 {
 	trace_obs *o = user;
-	shadow_expire(c, o->now, 2 * o->cfg.msl);
+	if (!c->held) /* a held record is as it would have come out */
+		shadow_expire(c, o->now, 2 * o->cfg.msl);
 	emit_record(o, c);
 }
 

@@ -73,6 +73,7 @@ typedef struct trace_conn {
 	uint8_t gap_side : 1;
 	uint8_t closed_first : 2; /* 0 none, 1 client, 2 server, 3 both at once */
 	uint8_t irtt_known : 1;
+	uint8_t held : 1;       /* over, its record waiting out LAST_ACK_HOLD (observer.c) */
 	uint16_t gap_at;        /* when the gap opened: gap_ticks() */
 	uint16_t irtt;          /* the handshake's round trip (the client's latest SYN to its ACK):
 				 * irtt_us(); until irtt_known, when that SYN came (conn_ms()) */

@@ -262,12 +262,21 @@ expect_error 1 "bad filter" "^tcpstate: " trace -r "$tmp/seed.pcap" port notanum
 
 # --- segments after their connection ended ---------------------------------------------
 # The server's FIN sent again after the client's last ACK (which it never
-# got): the record ended at that ACK, so the copy is counted on stderr, not
-# lost silently.
+# got).  Within 3 s the record still waits: the copy takes the ACK back
+# (the server in LAST_ACK again, revised).  Later, the record is out, so
+# the copy is counted on stderr, not lost silently.
 
 {
 	seed_spec 10.0.0.1 10.0.0.2
-	echo "1700000000.204000 10.0.0.2 9000 10.0.0.1 43236 F. 4500 1501 0 509"
+	echo "1700000000.404000 10.0.0.2 9000 10.0.0.1 43236 F. 4500 1501 0 509"
+} | python3 "$here/mkpcap.py" "$tmp/again.pcap" || fail "mkpcap.py again"
+"$bin" trace --json -r "$tmp/again.pcap" >"$tmp/again.jsonl" 2>"$tmp/again.err" || fail "trace again.pcap"
+grep -q '"flags":"F.".*"label":"retransmission".*"server":"LAST_ACK","revised":true' "$tmp/again.jsonl" ||
+	fail "the FIN sent again did not take the last ACK back: $(tail -2 "$tmp/again.jsonl")"
+! grep -q "came after" "$tmp/again.err" || fail "the FIN within the hold taken for a late segment"
+{
+	seed_spec 10.0.0.1 10.0.0.2
+	echo "1700000005.000000 10.0.0.2 9000 10.0.0.1 43236 F. 4500 1501 0 509"
 } | python3 "$here/mkpcap.py" "$tmp/late.pcap" || fail "mkpcap.py late"
 "$bin" trace --summary -r "$tmp/late.pcap" >/dev/null 2>"$tmp/late.err" || fail "trace late.pcap"
 grep -q "^tcpstate: 1 segment came after its connection had ended" "$tmp/late.err" ||

@@ -54,18 +54,24 @@ static void expect_states(const trace_conn_record *r, int side, const tcps_state
 #define RS TCPS_RST
 #define PS TCPS_PSH
 
-/* The seed's Concrete Example, as a capture shows it. */
-static void seed_exchange(capture *cap)
+/* The seed's Concrete Example, as a capture shows it, dt_ms between
+ * segments. */
+static void seed_exchange_every(capture *cap, uint64_t dt_ms)
 {
 	pkt(cap, C, SY, 1000, 0, 0, 64240, 0);
-	pkt(cap, S, SY | A, 4000, 1001, 0, 65160, 1);
-	pkt(cap, C, A, 1001, 4001, 0, 502, 1);
-	pkt(cap, C, PS | A, 1001, 4001, 499, 502, 1);
-	pkt(cap, S, PS | A, 4001, 1500, 499, 506, 1);
-	pkt(cap, C, FI | A, 1500, 4500, 0, 502, 1);
-	pkt(cap, S, A, 4500, 1501, 0, 506, 1);
-	pkt(cap, S, FI | A, 4500, 1501, 0, 506, 1);
-	pkt(cap, C, A, 1501, 4501, 0, 502, 1);
+	pkt(cap, S, SY | A, 4000, 1001, 0, 65160, dt_ms);
+	pkt(cap, C, A, 1001, 4001, 0, 502, dt_ms);
+	pkt(cap, C, PS | A, 1001, 4001, 499, 502, dt_ms);
+	pkt(cap, S, PS | A, 4001, 1500, 499, 506, dt_ms);
+	pkt(cap, C, FI | A, 1500, 4500, 0, 502, dt_ms);
+	pkt(cap, S, A, 4500, 1501, 0, 506, dt_ms);
+	pkt(cap, S, FI | A, 4500, 1501, 0, 506, dt_ms);
+	pkt(cap, C, A, 1501, 4501, 0, 502, dt_ms);
+}
+
+static void seed_exchange(capture *cap)
+{
+	seed_exchange_every(cap, 1);
 }
 
 static void test_seed_concrete_example_states_per_segment(void **state)
@@ -344,24 +350,84 @@ static void test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time(void *
 	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPS_LAST_ACK);
 }
 
-/* A close that completes ends the connection at once (its record ends in
- * TIME_WAIT, as the kernel's truth does when a capture stops); a segment
- * still in flight after it is a stray of that connection, not a new one. */
-static void test_connection_ends_when_close_completes_strays_ignored(void **state)
+/* RFC 9293 §3.6: the close's last ACK lost on its way.  The server's
+ * CLOSED rests on it, so the record waits: the server sends its FIN again
+ * (at its retransmission timeout), which takes the ACK back (LAST_ACK
+ * again, revised), and the client answers from TIME_WAIT; the record comes
+ * out once the server has been silent for the hold (3 s of capture time),
+ * with every segment inside it. */
+static void test_rfc9293_3_6_last_ack_lost_fin_again_server_back_in_last_ack(void **state)
 {
 	(void)state;
 	capture cap;
 	open_capture(&cap, 4);
 	seed_exchange(&cap);
-	assert_int_equal(cap.nrec, 1); /* already out, before the capture ends */
-	pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 200); /* the FIN again: a lost last ACK */
+	assert_int_equal(cap.states[8][1], TCPS_CLOSED);
+	assert_int_equal(cap.nrec, 0); /* held: the server may not have the ACK */
+	pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 200);
+	assert_int_equal(cap.labels[9], TRACE_L_RETRANSMISSION);
+	assert_int_equal(cap.states[9][1], TCPS_LAST_ACK);
+	assert_true(cap.revised[9][1]);
+	assert_int_equal(cap.states[9][0], TCPS_TIME_WAIT);
+	pkt(&cap, C, A, 1501, 4501, 0, 502, 0);
+	assert_int_equal(cap.states[10][1], TCPS_CLOSED);
+	pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 2900); /* within the hold of the last ACK: still its */
+	assert_int_equal(cap.states[11][1], TCPS_LAST_ACK);
+	pkt(&cap, C, A, 1501, 4501, 0, 502, 0);
+	assert_int_equal(cap.nrec, 0);
+	cap.cport = 50000; /* unrelated traffic once the server was silent for the hold */
+	pkt(&cap, C, SY, 1, 0, 0, 64240, 3001);
+	assert_int_equal(cap.nrec, 1);
+	EXPECT(&cap.rec[0], 1, TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPS_LAST_ACK,
+	       TCPS_CLOSED);
+	assert_int_equal(cap.rec[0].packets[TC_S], 6);
+	assert_int_equal(cap.rec[0].retransmits[TC_S], 2);
+	trace_obs_stats st;
+	trace_obs_get_stats(cap.obs, &st);
+	assert_int_equal(st.late, 0);
+	tc_close(&cap);
+	assert_int_equal(cap.nrec, 2);
+}
+
+/* Once its record is out, a segment still in flight is a stray of that
+ * connection (counted), not a new one. */
+static void test_connection_ends_after_the_hold_strays_ignored(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	seed_exchange(&cap);
+	cap.cport = 50000;
+	pkt(&cap, C, SY, 1, 0, 0, 64240, 3001);
+	assert_int_equal(cap.nrec, 1);
+	cap.cport = 43236; /* back to the seed's connection */
+	pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 200); /* the FIN again, after the hold */
 	pkt(&cap, C, A, 1501, 4501, 0, 502, 0);
 	trace_obs_stats st;
 	trace_obs_get_stats(cap.obs, &st);
 	assert_int_equal(st.late, 2);
 	tc_close(&cap);
+	assert_int_equal(cap.nrec, 2);
+	assert_int_equal(cap.nev, 10);
+}
+
+/* Memory stays bounded: past 16,384 closes waiting at once, the oldest
+ * record comes out at once. */
+static void test_held_records_are_bounded(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	for (unsigned i = 0; i < 16384; i++) {
+		cap.cport = (uint16_t)(1024 + i);
+		seed_exchange_every(&cap, 0);
+	}
+	assert_int_equal(cap.nrec, 0);
+	cap.cport = 60000;
+	seed_exchange_every(&cap, 0);
 	assert_int_equal(cap.nrec, 1);
-	assert_int_equal(cap.nev, 9);
+	assert_int_equal(cap.rec[0].ep[TC_C].port, 1024);
+	tc_close(&cap);
 }
 
 /* The client's FIN is lost after the capture point and sent again: the
@@ -819,7 +885,9 @@ int main(void)
 		cmocka_unit_test(test_midstream_start),
 		cmocka_unit_test(test_rfc6191_four_tuple_reuse_new_connection),
 		cmocka_unit_test(test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time),
-		cmocka_unit_test(test_connection_ends_when_close_completes_strays_ignored),
+		cmocka_unit_test(test_rfc9293_3_6_last_ack_lost_fin_again_server_back_in_last_ack),
+		cmocka_unit_test(test_connection_ends_after_the_hold_strays_ignored),
+		cmocka_unit_test(test_held_records_are_bounded),
 		cmocka_unit_test(test_fin_retransmitted_receipt_revised_then_proved),
 		cmocka_unit_test(test_rfc9293_3_6_half_close_data_after_fin),
 		cmocka_unit_test(test_rfc9293_3_4_sequence_wraparound),
