@@ -193,13 +193,13 @@ char *trace_fmt_secs(char *p, uint64_t ns)
 	return p + 7;
 }
 
-/* Each octet's digits and a dot, from a table made by the compiler: the
- * k-th character of v's text ("7.", "42.", "255."), '\0' past its end. */
-#define OCTET_CHAR(v, k)                                                                 \
-	((v) >= 100 ? "0123456789"[(k) == 0 ? (v) / 100 : (k) == 1 ? (v) / 10 % 10 : (v) % 10] \
-		    : (v) >= 10 ? ((k) == 0 ? '0' + (v) / 10 : (k) == 1 ? '0' + (v) % 10 : '.')   \
-		    : ((k) == 0 ? '0' + (v) : '.'))
-#define OCTET(v) { OCTET_CHAR(v, 0), OCTET_CHAR(v, 1), OCTET_CHAR(v, 2), (v) >= 100 ? '.' : 0 }
+/* Each octet's digits and a dot, from a table made by the compiler:
+ * "7.", "42.", "255.", '\0' past the dot. */
+#define DIGIT(x) ((char)('0' + (x) % 10))
+#define OCTET(v)                                                                           \
+	{ (v) >= 100 ? DIGIT((v) / 100) : (v) >= 10 ? DIGIT((v) / 10) : DIGIT(v),           \
+	  (v) >= 100 ? DIGIT((v) / 10) : (v) >= 10 ? DIGIT(v) : '.',                        \
+	  (v) >= 100 ? DIGIT(v) : (v) >= 10 ? '.' : '\0', (v) >= 100 ? '.' : '\0' }
 #define OCTETS4(v) OCTET(v), OCTET((v) + 1), OCTET((v) + 2), OCTET((v) + 3)
 #define OCTETS16(v) OCTETS4(v), OCTETS4((v) + 4), OCTETS4((v) + 8), OCTETS4((v) + 12)
 #define OCTETS64(v) OCTETS16(v), OCTETS16((v) + 16), OCTETS16((v) + 32), OCTETS16((v) + 48)
