@@ -52,13 +52,14 @@ static void usage(FILE *out)
 	      "\nDiagnoses (the seed's bugs, with evidence, cause and next step: a line under\n"
 	      "the connection, a \"diagnosis\" JSON record, a section after --summary):\n"
 	      "  syn_unanswered, handshake_incomplete, connection_refused, reset_established,\n"
-	      "  close_wait_stuck, time_wait_accumulation.  Thresholds:\n"
+	      "  close_wait_stuck, last_ack_held, time_wait_accumulation.  Thresholds:\n"
 	      "  --syn-wait SECONDS          a SYN or SYN,ACK sent once and unanswered this long (3)\n"
 	      "  --close-wait-after SECONDS  CLOSE_WAIT still held this long at the end (5)\n"
 	      "  --time-wait-threshold N     TIME_WAITs towards one remote ip:port (100)\n"
 	      "  FILTER      a BPF filter expression, as tcpdump takes it (\"port 443\")\n\n"
 	      "A connection's record comes out when it ends; one ended by a RST waits 10 to 40 s\n"
-	      "of capture time first, since a later segment may show the RST was lost.\n"
+	      "of capture time first, since a later segment may show the RST was lost, and one\n"
+	      "whose close ended on its last ACK waits 3 s, for the FIN sent again if it was lost.\n"
 	      "Without -r or -i, a capture is read from standard input when it is not a terminal.\n"
 	      "Exit status: 0 on success, 1 when the capture cannot be read, 2 on bad usage.\n",
 	      out);

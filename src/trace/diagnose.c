@@ -132,6 +132,37 @@ static void close_wait_stuck(const trace_obs_config *cfg, diag_tw *tw, trace_con
 	}
 }
 
+/* A side still in LAST_ACK at the end that had sent segments again: its
+ * FIN went unacknowledged (a side in LAST_ACK has nothing else to send
+ * again but data its peer never acknowledged either).  The other way round
+ * from handshake_incomplete: the close's final ACK is what never came, and
+ * the socket is held until its retries run out. */
+static void last_ack_held(const trace_obs_config *cfg, diag_tw *tw, trace_conn_record *r)
+{
+	for (int side = 0; side < 2; side++) {
+		if (last_state(r, side) != TCPS_LAST_ACK || !r->retransmits[side])
+			continue;
+		trace_diag d;
+		start(&d, TRACE_D_LAST_ACK_HELD, r, side);
+		d.count = r->retransmits[side];
+		d.duration_ns = r->last_ts - r->first_ts;
+		if (with_text(cfg, tw)) {
+			char me[56], peer[56];
+			ep_str(&r->ep[side], me, sizeof me, true);
+			ep_str(&r->ep[!side], peer, sizeof peer, true);
+			snprintf(d.message, sizeof d.message,
+				 "%s (%s) was still in LAST_ACK at the end after %llu retransmission%s: the final "
+				 "ACK of its FIN from %s never arrived",
+				 me, side_name[side], (unsigned long long)d.count, d.count == 1 ? "" : "s", peer);
+		}
+		d.cause = "the final ACK is lost on the way back (a firewall or NAT that dropped the flow state "
+			  "after the FIN), or the peer is gone";
+		d.hint = "tcpstate sockets state last-ack on that host; capture on both sides to see where the "
+			 "ACK is lost: tcpstate trace -i IFACE port N";
+		report(cfg, tw, r, &d);
+	}
+}
+
 /* The state a side left for CLOSED at the end, if it ended so. */
 static tcps_state left_for_closed(const trace_conn_record *r, int side)
 {
@@ -359,6 +390,7 @@ void diag_conn(const trace_obs_config *cfg, diag_tw *tw, const trace_conn *c, tr
 	connection_refused(cfg, tw, r);
 	reset_established(cfg, tw, r);
 	close_wait_stuck(cfg, tw, r, now);
+	last_ack_held(cfg, tw, r);
 	for (int side = 0; side < 2; side++)
 		if (tw && passed(r, side, TCPS_TIME_WAIT))
 			tw_count(tw, r, side);

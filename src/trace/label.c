@@ -38,6 +38,7 @@ static const char *const diag_names[TRACE_NDIAGS] = {
 	[TRACE_D_CLOSE_WAIT_STUCK] = "close_wait_stuck",
 	[TRACE_D_RESET_ESTABLISHED] = "reset_established",
 	[TRACE_D_CONNECTION_REFUSED] = "connection_refused",
+	[TRACE_D_LAST_ACK_HELD] = "last_ack_held",
 };
 
 const char *trace_diag_name(trace_diag_code d)

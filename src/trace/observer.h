@@ -52,6 +52,7 @@ typedef enum trace_diag_code {
 	TRACE_D_CLOSE_WAIT_STUCK,
 	TRACE_D_RESET_ESTABLISHED,
 	TRACE_D_CONNECTION_REFUSED,
+	TRACE_D_LAST_ACK_HELD,
 	TRACE_NDIAGS
 } trace_diag_code;
 

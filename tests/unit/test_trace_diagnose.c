@@ -117,6 +117,52 @@ static void test_reset_established(void **state)
 	assert_non_null(strstr(cap.diag[0].message, "ESTABLISHED"));
 }
 
+/* The close's final ACK never reaches the server: it sends its FIN again
+ * and again, the client (in TIME_WAIT) answers the first copy only, and
+ * the capture ends with the server still in LAST_ACK. */
+static void test_last_ack_held_fin_sent_again_never_acked(void **state)
+{
+	(void)state;
+	tc_capture cap;
+	tc_open(&cap, 4, NULL);
+	handshake(&cap);
+	exchange(&cap);
+	tc_pkt(&cap, C, FI | A, 1500, 4500, 0, 502, 1);
+	tc_pkt(&cap, S, A, 4500, 1501, 0, 506, 1);
+	tc_pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 1);
+	tc_pkt(&cap, C, A, 1501, 4501, 0, 502, 1);
+	tc_pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 200);
+	tc_pkt(&cap, C, A, 1501, 4501, 0, 502, 1);
+	tc_pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 400);
+	tc_close(&cap);
+	assert_int_equal(tc_count(&cap, TRACE_D_LAST_ACK_HELD), 1);
+	assert_int_equal(cap.ndiag, 1);
+	assert_int_equal(cap.diag[0].endpoint, TRACE_SERVER);
+	assert_int_equal(cap.diag[0].count, 2); /* the FIN sent again twice */
+	assert_non_null(strstr(cap.diag[0].message, "LAST_ACK"));
+	assert_string_equal(trace_diag_name(TRACE_D_LAST_ACK_HELD), "last_ack_held");
+}
+
+/* One ACK lost and the next one landing is TCP doing its job: the server
+ * ends CLOSED, nothing to diagnose. */
+static void test_last_ack_lost_once_then_landed_is_no_diagnosis(void **state)
+{
+	(void)state;
+	tc_capture cap;
+	tc_open(&cap, 4, NULL);
+	handshake(&cap);
+	exchange(&cap);
+	tc_pkt(&cap, C, FI | A, 1500, 4500, 0, 502, 1);
+	tc_pkt(&cap, S, A, 4500, 1501, 0, 506, 1);
+	tc_pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 1);
+	tc_pkt(&cap, C, A, 1501, 4501, 0, 502, 1);
+	tc_pkt(&cap, S, FI | A, 4500, 1501, 0, 506, 200);
+	tc_pkt(&cap, C, A, 1501, 4501, 0, 502, 1);
+	tc_close(&cap);
+	assert_int_equal(cap.nrec, 1);
+	assert_no_diagnosis(&cap);
+}
+
 static void test_close_wait_stuck(void **state)
 {
 	(void)state;
@@ -233,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_connection_refused),
 		cmocka_unit_test(test_reset_established),
 		cmocka_unit_test(test_close_wait_stuck),
+		cmocka_unit_test(test_last_ack_held_fin_sent_again_never_acked),
+		cmocka_unit_test(test_last_ack_lost_once_then_landed_is_no_diagnosis),
 		cmocka_unit_test(test_time_wait_accumulation_names_remote),
 		cmocka_unit_test(test_no_diagnosis_client_closes_first),
 		cmocka_unit_test(test_no_diagnosis_server_closes_first_and_half_close),
