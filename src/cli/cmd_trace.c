@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -310,7 +311,14 @@ static int run(const trace_opts *o, trace_input *in)
 	for (;;) {
 		while (rc == 1 && queued <= ahead) {
 			unsigned k = (head + queued) & (RING - 1);
-			if ((rc = trace_input_next(in, &ring[k])) == 1) {
+			if ((rc = trace_input_next_or_idle(in, &ring[k])) == TRACE_INPUT_IDLE) {
+				/* Live, and nothing came: time passes all the
+				 * same, on the clock of the timestamps. */
+				struct timespec now;
+				clock_gettime(CLOCK_REALTIME, &now);
+				trace_obs_idle(obs, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec);
+				rc = 1;
+			} else if (rc == 1) {
 				if (ahead)
 					hint[k] = trace_obs_prefetch(obs, &ring[k]);
 				queued++;

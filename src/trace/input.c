@@ -9,6 +9,7 @@
 #include "trace/input.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,7 +18,7 @@
 
 enum {
 	LIVE_SNAPLEN = 262144, /* tcpdump's default: whole packets */
-	LIVE_TIMEOUT_MS = 100, /* how long a stop request may wait */
+	LIVE_TIMEOUT_MS = 100, /* how long a stop request, or time passing, may wait */
 };
 
 /* ---- The source (input_int.h) ---- */
@@ -183,8 +184,10 @@ static trace_input *input_new(const char *name, char *err)
 {
 	trace_input *in = calloc(1, sizeof *in);
 
-	if (in)
+	if (in) {
 		in->name = strdup(name);
+		in->live_fd = -1;
+	}
 	if (!in || !in->name) {
 		free(in);
 		snprintf(err, TRACE_INPUT_ERRLEN, "%s: out of memory", name);
@@ -362,6 +365,12 @@ trace_input *trace_input_open_live(const char *iface, const char *filter,
 		return NULL;
 	}
 	in->nano = pcap_get_tstamp_precision(in->p) == PCAP_TSTAMP_PRECISION_NANO;
+	/* libpcap's own timeout does not hold in immediate mode (TPACKET_V3
+	 * blocks until a packet comes): the wait is ours, a poll of its
+	 * descriptor, so that time can pass for the observer meanwhile.
+	 * Where that is refused, reads block as before. */
+	if (pcap_setnonblock(in->p, 1, perr) == 0)
+		in->live_fd = pcap_get_selectable_fd(in->p);
 	/* The netmask only matters for "broadcast" in a filter. */
 	if (pcap_lookupnet(iface, &net, &mask, perr) != 0)
 		mask = PCAP_NETMASK_UNKNOWN;
@@ -450,6 +459,14 @@ void input_count(trace_input *in, trace_decode_result r, const char *why)
 
 int trace_input_next(trace_input *in, trace_pkt *pkt)
 {
+	int rc;
+	while ((rc = trace_input_next_or_idle(in, pkt)) == TRACE_INPUT_IDLE)
+		;
+	return rc;
+}
+
+int trace_input_next_or_idle(trace_input *in, trace_pkt *pkt)
+{
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	const char *why;
@@ -467,8 +484,12 @@ int trace_input_next(trace_input *in, trace_pkt *pkt)
 		if (in->src)
 			in->rec_start = stream_tell(in->src, in->stream);
 		rc = pcap_next_ex(in->p, &h, &data);
-		if (rc == 0)
-			continue; /* live: the timeout passed with nothing */
+		if (rc == 0) { /* live: nothing yet */
+			struct pollfd pfd = { .fd = in->live_fd, .events = POLLIN };
+			if (in->live_fd < 0 || poll(&pfd, 1, LIVE_TIMEOUT_MS) == 0)
+				return TRACE_INPUT_IDLE;
+			continue; /* something came, or a signal */
+		}
 		if (rc == PCAP_ERROR_BREAK)
 			return 0; /* end of file, or trace_input_breakloop */
 		if (rc != 1) {

@@ -75,6 +75,11 @@ void trace_input_count_limit(trace_input *in, uint64_t n);
  * -1, with trace_input_error() saying what and where.  pkt->seg.data
  * stays valid until the next call. */
 int trace_input_next(trace_input *in, trace_pkt *pkt);
+/* The same, but a live capture whose timeout (100 ms) passed with no
+ * packet returns TRACE_INPUT_IDLE, so that the caller can let time pass
+ * where nothing comes (trace_obs_idle). */
+#define TRACE_INPUT_IDLE 2
+int trace_input_next_or_idle(trace_input *in, trace_pkt *pkt);
 
 /* Makes trace_input_next return 0 soon.  Safe in a signal handler. */
 void trace_input_breakloop(trace_input *in);

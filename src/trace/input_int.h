@@ -26,6 +26,7 @@ struct trace_input {
 	char *name;            /* file or interface, for messages */
 	int linktype;
 	bool nano;             /* timestamps are in ns, else in µs */
+	int live_fd;           /* a live capture's, polled for packets: -1 for a file */
 	volatile sig_atomic_t stop;
 	uint64_t limit;        /* -c: 0 for none */
 	off_t rec_start;       /* where the record being read starts */

@@ -426,6 +426,16 @@ int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint)
 	return obs_packet(o, p, hint);
 }
 
+void trace_obs_idle(trace_obs *o, uint64_t now)
+{
+	if (!o->started || now <= o->now)
+		return;
+	o->now = now;
+	if (o->held_n && o->now >= o->held_due)
+		release_due(o);
+	sweep(o);
+}
+
 static void finish_one(void *user, trace_conn *c)
 {
 	trace_obs *o = user;

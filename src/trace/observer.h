@@ -177,6 +177,11 @@ void trace_obs_prefetch_chain(const trace_obs *o, const trace_pkt *p, uint32_t h
 /* trace_obs_packet, with what trace_obs_prefetch(o, p) returned (the
  * look-up's hash, not computed again). */
 int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint);
+/* A live capture saw nothing until now (ns since the epoch, the clock of
+ * its timestamps): time passes all the same, so records held out (a RST's
+ * receipt, a close's last ACK) and TIME_WAITs come out when they are due,
+ * not at the next packet. */
+void trace_obs_idle(trace_obs *o, uint64_t now);
 /* The capture ended: emits the record of every connection still open. */
 void trace_obs_finish(trace_obs *o);
 

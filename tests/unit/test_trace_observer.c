@@ -411,6 +411,34 @@ static void test_connection_ends_after_the_hold_strays_ignored(void **state)
 	assert_int_equal(cap.nev, 10);
 }
 
+/* A live capture with nothing more to show: time passes all the same
+ * (trace_obs_idle), and records held out come out when they are due, not
+ * at the next packet: a close's last ACK after 3 s, a RST's receipt once
+ * the sweep finds its receiver silent for 10 s. */
+static void test_idle_live_capture_records_come_out_on_time(void **state)
+{
+	(void)state;
+	capture cap;
+	open_capture(&cap, 4);
+	seed_exchange(&cap);
+	cap.cport = 50000;
+	establish(&cap);
+	pkt(&cap, C, RS | A, 1001, 4001, 0, 0, 1);
+	cap.cport = 43236;
+	const uint64_t s = 1000000000ull;
+	trace_obs_idle(cap.obs, cap.ts + 2 * s);
+	assert_int_equal(cap.nrec, 0);
+	trace_obs_idle(cap.obs, cap.ts + 3 * s + 1);
+	assert_int_equal(cap.nrec, 1);
+	assert_int_equal(cap.rec[0].ep[TC_C].port, 43236);
+	trace_obs_idle(cap.obs, cap.ts + 41 * s);
+	assert_int_equal(cap.nrec, 2);
+	assert_true(cap.rec[1].reset);
+	trace_obs_idle(cap.obs, cap.ts); /* time never runs back */
+	tc_close(&cap);
+	assert_int_equal(cap.nrec, 2);
+}
+
 /* Memory stays bounded: past 16,384 closes waiting at once, the oldest
  * record comes out at once. */
 static void test_held_records_are_bounded(void **state)
@@ -887,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_rfc9293_3_10_8_time_wait_ends_after_2msl_of_capture_time),
 		cmocka_unit_test(test_rfc9293_3_6_last_ack_lost_fin_again_server_back_in_last_ack),
 		cmocka_unit_test(test_connection_ends_after_the_hold_strays_ignored),
+		cmocka_unit_test(test_idle_live_capture_records_come_out_on_time),
 		cmocka_unit_test(test_held_records_are_bounded),
 		cmocka_unit_test(test_fin_retransmitted_receipt_revised_then_proved),
 		cmocka_unit_test(test_rfc9293_3_6_half_close_data_after_fin),
