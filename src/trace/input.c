@@ -485,9 +485,18 @@ int trace_input_next_or_idle(trace_input *in, trace_pkt *pkt)
 			in->rec_start = stream_tell(in->src, in->stream);
 		rc = pcap_next_ex(in->p, &h, &data);
 		if (rc == 0) { /* live: nothing yet */
-			struct pollfd pfd = { .fd = in->live_fd, .events = POLLIN };
-			if (in->live_fd < 0 || poll(&pfd, 1, LIVE_TIMEOUT_MS) == 0)
+			if (in->live_fd < 0)
 				return TRACE_INPUT_IDLE;
+			struct pollfd pfd = { .fd = in->live_fd, .events = POLLIN };
+			int n = poll(&pfd, 1, LIVE_TIMEOUT_MS);
+			if (n == 0)
+				return TRACE_INPUT_IDLE;
+			if (n < 0 && errno != EINTR) {
+				/* Cannot wait this way: blocking reads, as libpcap has them. */
+				char perr[PCAP_ERRBUF_SIZE];
+				(void)pcap_setnonblock(in->p, 0, perr);
+				in->live_fd = -1;
+			}
 			continue; /* something came, or a signal */
 		}
 		if (rc == PCAP_ERROR_BREAK)

@@ -238,7 +238,7 @@ char *trace_fmt_endpoint(char *p, const trace_endpoint *ep)
 /* ---- the same, cut at the end of the line ---- */
 
 /* Where a trace_fmt_ call may write into l: in place when the line has
- * room for its most, else a scratch buffer that trace_line_done() appends
+ * room for its most, else a scratch buffer that line_done() appends
  * cut. */
 static char *line_at(trace_line *l, char scratch[TRACE_FMT_MAX])
 {
