@@ -54,7 +54,7 @@ static const tcps_transition *row(const trace_side *s, tcps_event ev)
 	return rows[s->state][ev][s->active];
 }
 
-static bool apply(trace_side *s, tcps_event ev, shadow_out *o, int idx)
+static inline __attribute__((always_inline)) bool apply(trace_side *s, tcps_event ev, shadow_out *o, int idx)
 {
 	const tcps_transition *t = row(s, ev);
 	if (!t)
