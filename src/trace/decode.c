@@ -430,17 +430,26 @@ static bool decode_ipv4_tcp_fast(const uint8_t *p, uint32_t cap, uint32_t wire, 
 	return true;
 }
 
+/* Out of line, so that the common case does not pay for its registers. */
+static __attribute__((noinline)) trace_decode_result
+decode_general(int linktype, const uint8_t *p, uint32_t cap, uint32_t wire, trace_pkt *out, const char **why)
+{
+	trace_dec d = { .out = out, .why = why, .depth = 0 };
+	return decode_link(linktype, p, cap, wire, &d);
+}
+
 trace_decode_result trace_decode(int linktype, const uint8_t *p, uint32_t cap, uint32_t wire,
 				 trace_pkt *out, const char **why)
 {
-	trace_dec d = { .out = out, .why = why, .depth = 0 };
-
 	/* A corrupt record may claim fewer bytes on the wire than it holds. */
 	if (wire < cap)
 		wire = cap;
 	if (linktype == TRACE_DLT_EN10MB && cap >= TRACE_ETH_HLEN &&
 	    trace_get16(p + 12) == TRACE_ETHERTYPE_IPV4 &&
-	    decode_ipv4_tcp_fast(p + TRACE_ETH_HLEN, cap - TRACE_ETH_HLEN, wire - TRACE_ETH_HLEN, out))
-		return trace_dec_say(&d, TRACE_DEC_TCP, NULL);
-	return decode_link(linktype, p, cap, wire, &d);
+	    decode_ipv4_tcp_fast(p + TRACE_ETH_HLEN, cap - TRACE_ETH_HLEN, wire - TRACE_ETH_HLEN, out)) {
+		if (why)
+			*why = NULL;
+		return TRACE_DEC_TCP;
+	}
+	return decode_general(linktype, p, cap, wire, out, why);
 }
