@@ -416,16 +416,17 @@ static bool decode_ipv4_tcp_fast(const uint8_t *p, uint32_t cap, uint32_t wire, 
 	uint32_t tot = trace_get16(p + 2);
 	if (tot < IPV4_HLEN + TCPS_HEADER_MIN || tot > wire || (trace_get16(p + 6) & IPV4_OFFSET))
 		return false;
-	const uint8_t *t = p + IPV4_HLEN;
 	uint32_t len = tot - IPV4_HLEN, avail = min32(cap, tot) - IPV4_HLEN;
+	set_v4_addrs(p, out);
 	/* Refused when the data offset is out of the captured bytes or an
 	 * option is bad: the general way tells which. */
-	if (tcps_segment_parse(t, avail, &out->seg) != TCPS_PARSE_OK)
+	if (tcps_segment_parse(p + IPV4_HLEN, avail, &out->seg) != TCPS_PARSE_OK)
 		return false;
-	uint32_t hlen = (uint32_t)(t[12] >> 4) * 4;
-	set_v4_addrs(p, out);
-	out->seg.len = len - hlen;
-	out->seg.data = avail > hlen ? t + hlen : NULL;
+	/* The parse counted the payload captured; the IP header says how
+	 * much there was. */
+	if (!out->seg.len)
+		out->seg.data = NULL;
+	out->seg.len += len - avail;
 	out->truncated = avail < len;
 	return true;
 }
