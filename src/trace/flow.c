@@ -270,29 +270,6 @@ trace_conn *flow_add(flow_table *t, const trace_pkt *p)
 	return c;
 }
 
-uint32_t flow_conn_hash(const flow_table *t, const trace_conn *c)
-{
-	return (uint32_t)tuple_hash(c->family, addr_of(t, c, 0), c->port[0], addr_of(t, c, 1), c->port[1]);
-}
-
-void flow_to_front(flow_table *t, trace_conn *c, uint32_t hash)
-{
-	uint32_t *head = &t->buckets[hash & (t->nbuckets - 1)], *link = head;
-	while (*link) {
-		trace_conn *e = entry(t, *link - 1);
-		if (e == c) {
-			if (link != head) {
-				uint32_t ref = *link;
-				*link = c->next;
-				c->next = *head;
-				*head = ref;
-			}
-			return;
-		}
-		link = &e->next;
-	}
-}
-
 void flow_del(flow_table *t, trace_conn *c)
 {
 	/* The chain walk finds the entry's own index on the way. */

@@ -201,16 +201,10 @@ static inline trace_conn *flow_find(flow_table *t, const trace_pkt *p, int *from
  * out of memory. */
 trace_conn *flow_add(flow_table *t, const trace_pkt *p);
 void flow_del(flow_table *t, trace_conn *c);
-/* The connection's flow_hash(). */
-uint32_t flow_conn_hash(const flow_table *t, const trace_conn *c);
-/* Puts the connection first in its bucket's chain (hash: its
- * flow_conn_hash()), so that flow_del() of it later, when the entries
- * before it are long out of the caches, has none to walk past. */
-void flow_to_front(flow_table *t, trace_conn *c, uint32_t hash);
-
 /* Starts loading what the record and flow_del() of a connection not
  * touched for long will read, its entry and its bucket, given its
- * flow_conn_hash() (known beforehand, so that nothing waits here). */
+ * flow_hash() (kept from one of its packets, so that nothing waits
+ * here). */
 FLOW_PREFETCH void flow_prefetch_del(const flow_table *t, const trace_conn *c, uint32_t hash)
 {
 	flow_prefetch_conn(c);

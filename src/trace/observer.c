@@ -202,7 +202,8 @@ static void release_oldest(trace_obs *o)
 		end_conn(o, h.c);
 }
 
-static void hold_end(trace_obs *o, trace_conn *c)
+/* hash: the connection's flow_hash(), which its packets have. */
+static void hold_end(trace_obs *o, trace_conn *c, uint32_t hash)
 {
 	if (!o->held && !(o->held = malloc(HELD_SLOTS * sizeof *o->held))) {
 		end_conn(o, c); /* a later FIN will be a late segment */
@@ -212,8 +213,6 @@ static void hold_end(trace_obs *o, trace_conn *c)
 		release_oldest(o);
 	if (!o->held_n)
 		o->held_due = c->last_ts + LAST_ACK_HOLD;
-	uint32_t hash = flow_conn_hash(o->flows, c);
-	flow_to_front(o->flows, c, hash);
 	o->held[(o->held_head + o->held_n) & (HELD_SLOTS - 1)] = (struct held){ c, c->id, hash };
 	o->held_n++;
 	c->held = 1;
@@ -394,7 +393,7 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 		emit_segment(o, c, from, p, label, &so, first);
 	if (shadow_over(c) && !c->held) {
 		if (ends_on_ack_of_fin(c))
-			hold_end(o, c);
+			hold_end(o, c, hash);
 		else
 			end_conn(o, c);
 	}
