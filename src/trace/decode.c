@@ -403,12 +403,12 @@ static trace_decode_result decode_link(int linktype, const uint8_t *p, uint32_t 
 
 /* ---- The common case ----
  *
- * Nearly every frame of a capture is one kind: IPv4 without options, not
- * a later fragment, with its TCP header captured whole, in Ethernet or
- * raw IP.  Such a packet is taken here in one pass, with the checks and
- * the result of the general way (a test holds the two to it); anything
- * else, or any doubt, returns false and goes the general way.  p[0..cap)
- * starts at the IP header. */
+ * Nearly every frame of a capture is one kind: Ethernet, IPv4 without
+ * options, not a later fragment, its TCP header captured whole.  Such a
+ * packet is taken here in one pass, with the checks and the result of the
+ * general way (tests/property/test_property_decode_fast.c holds the two
+ * to it); anything else, or any doubt, returns false and goes the general
+ * way.  p[0..cap) starts at the IP header. */
 static bool decode_ipv4_tcp_fast(const uint8_t *p, uint32_t cap, uint32_t wire, trace_pkt *out)
 {
 	if (cap < IPV4_HLEN + TCPS_HEADER_MIN || p[0] != 0x45 || p[9] != TRACE_IPPROTO_TCP)
