@@ -183,6 +183,13 @@ static bool ends_on_ack_of_fin(const trace_conn *c)
 	return c->side[0].tent == TENT_RCV_ACK || c->side[1].tent == TENT_RCV_ACK;
 }
 
+/* Whether the slot's connection still waits: not ended meanwhile (a new
+ * SYN on its 4-tuple) and its entry not handed to another since. */
+static bool held_waits(const struct held *h)
+{
+	return h->c->family && h->c->id == h->id && h->c->held;
+}
+
 /* The oldest waiting connection: its record comes out, unless a FIN sent
  * again reopened it meanwhile (it then ends as any other). */
 static void release_oldest(trace_obs *o)
@@ -194,8 +201,7 @@ static void release_oldest(trace_obs *o)
 	 * ago (its entry, its bucket): so that its end is not a wait. */
 	if (o->held_n)
 		flow_prefetch_del(o->flows, o->held[o->held_head].c, o->held[o->held_head].hash);
-	/* Ended meanwhile (a new SYN on its 4-tuple), or its entry reused. */
-	if (!h.c->family || h.c->id != h.id || !h.c->held)
+	if (!held_waits(&h))
 		return;
 	h.c->held = 0;
 	if (shadow_over(h.c))
@@ -225,7 +231,7 @@ static void release_due(trace_obs *o)
 {
 	while (o->held_n) {
 		const struct held *h = &o->held[o->held_head];
-		if (h->c->family && h->c->id == h->id && h->c->held && o->now < h->c->last_ts + LAST_ACK_HOLD) {
+		if (held_waits(h) && o->now < h->c->last_ts + LAST_ACK_HOLD) {
 			o->held_due = h->c->last_ts + LAST_ACK_HOLD;
 			return;
 		}
