@@ -388,6 +388,19 @@ tso_have_trace() {
 	[ -n "$TSO_BIN" ] && [ -x "$TSO_BIN" ] && timeout 10 "$TSO_BIN" trace --help >/dev/null 2>&1
 }
 
+# A scenario's own check of trace's output, one per capture: FN SIDE for
+# client and server, with tso_compare's $TSO_WORK/trace-SIDE.jsonl and
+# .err to read; FN logs "ok" or calls tso_fail.  Nothing when trace is not
+# there to run.
+tso_each_trace() {
+	tso_have_trace || return 0
+	local side
+	for side in client server; do
+		TSO_CHECKS=$((TSO_CHECKS + 1))
+		"$1" "$side"
+	done
+}
+
 # Run `trace -r CAPTURE --json` on both captures and compare with the truth.
 tso_compare() {
 	if ! tso_have_trace; then

@@ -24,18 +24,16 @@ tso_assert_kernel 1 client CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIM
 tso_assert_kernel 1 server LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED
 tso_assert_capture client 1 "src port $TSO_PORT and tcp[14:2] = 0" "zero windows the server advertised"
 tso_compare
-if tso_have_trace; then
-	for cap in client server; do
-		TSO_CHECKS=$((TSO_CHECKS + 1))
-		missing=""
-		for label in "zero window" "window update" "keep-alive"; do
-			grep -q "\"label\":\"$label\"" "$TSO_WORK/trace-$cap.jsonl" || missing="$missing '$label'"
-		done
-		if [ -z "$missing" ]; then
-			tso_log "ok   [$cap-side capture]: zero window, window update and keep-alive labelled"
-		else
-			tso_fail "[$cap-side capture]: no segment labelled$missing"
-		fi
+labelled() {
+	local cap=$1 missing="" label
+	for label in "zero window" "window update" "keep-alive"; do
+		grep -q "\"label\":\"$label\"" "$TSO_WORK/trace-$cap.jsonl" || missing="$missing '$label'"
 	done
-fi
+	if [ -z "$missing" ]; then
+		tso_log "ok   [$cap-side capture]: zero window, window update and keep-alive labelled"
+	else
+		tso_fail "[$cap-side capture]: no segment labelled$missing"
+	fi
+}
+tso_each_trace labelled
 tso_done

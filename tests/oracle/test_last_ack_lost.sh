@@ -34,16 +34,15 @@ tso_assert_kernel 1 client CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 TIM
 tso_assert_kernel 1 server LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED
 tso_assert_capture server 2 "src port $TSO_PORT and tcp[tcpflags] & tcp-fin != 0" "the server's FIN, sent again"
 tso_compare
-if tso_have_trace; then
-	for side in client server; do
-		TSO_CHECKS=$((TSO_CHECKS + 1))
-		back=$(grep -c '"from":"server","flags":"F.*"label":"retransmission".*"server":"LAST_ACK","revised":true' \
-			"$W/trace-$side.jsonl")
-		if [ "$back" -ge 1 ] && ! grep -q "came after" "$W/trace-$side.err"; then
-			tso_log "ok   [$side-side capture] the FIN sent again takes the last ACK back: server in LAST_ACK again $back time(s), no segment outside the record"
-		else
-			tso_fail "[$side-side capture] server back in LAST_ACK $back time(s); stderr: $(cat "$W/trace-$side.err")"
-		fi
-	done
-fi
+back_in_last_ack() {
+	local side=$1 back
+	back=$(grep -c '"from":"server","flags":"F.*"label":"retransmission".*"server":"LAST_ACK","revised":true' \
+		"$W/trace-$side.jsonl")
+	if [ "$back" -ge 1 ] && ! grep -q "came after" "$W/trace-$side.err"; then
+		tso_log "ok   [$side-side capture] the FIN sent again takes the last ACK back: server in LAST_ACK again $back time(s), no segment outside the record"
+	else
+		tso_fail "[$side-side capture] server back in LAST_ACK $back time(s); stderr: $(cat "$W/trace-$side.err")"
+	fi
+}
+tso_each_trace back_in_last_ack
 tso_done

@@ -108,3 +108,34 @@ unsigned tc_count(const tc_capture *cap, trace_diag_code code)
 		n += cap->diag[i].code == code;
 	return n;
 }
+
+void tc_establish(tc_capture *cap)
+{
+	tc_pkt(cap, TC_C, TCPS_SYN, 1000, 0, 0, 64240, 0);
+	tc_pkt(cap, TC_S, TCPS_SYN | TCPS_ACK, 4000, 1001, 0, 65160, 1);
+	tc_pkt(cap, TC_C, TCPS_ACK, 1001, 4001, 0, 502, 1);
+}
+
+void tc_seed_exchange(tc_capture *cap, uint64_t dt_ms)
+{
+	tc_pkt(cap, TC_C, TCPS_SYN, 1000, 0, 0, 64240, 0);
+	tc_pkt(cap, TC_S, TCPS_SYN | TCPS_ACK, 4000, 1001, 0, 65160, dt_ms);
+	tc_pkt(cap, TC_C, TCPS_ACK, 1001, 4001, 0, 502, dt_ms);
+	tc_pkt(cap, TC_C, TCPS_PSH | TCPS_ACK, 1001, 4001, 499, 502, dt_ms);
+	tc_pkt(cap, TC_S, TCPS_PSH | TCPS_ACK, 4001, 1500, 499, 506, dt_ms);
+	tc_pkt(cap, TC_C, TCPS_FIN | TCPS_ACK, 1500, 4500, 0, 502, dt_ms);
+	tc_pkt(cap, TC_S, TCPS_ACK, 4500, 1501, 0, 506, dt_ms);
+	tc_pkt(cap, TC_S, TCPS_FIN | TCPS_ACK, 4500, 1501, 0, 506, dt_ms);
+	tc_pkt(cap, TC_C, TCPS_ACK, 1501, 4501, 0, 502, dt_ms);
+}
+
+void tc_expect_states(const trace_conn_record *r, int side, const tcps_state *want, unsigned n)
+{
+	char got[256] = "", exp[256] = "";
+	for (unsigned i = 0; i < r->nstates[side]; i++)
+		strcat(strcat(got, " "), tcps_state_name(r->states[side][i]));
+	for (unsigned i = 0; i < n; i++)
+		strcat(strcat(exp, " "), tcps_state_name(want[i]));
+	if (strcmp(got, exp))
+		fail_msg("%s states:%s, want%s", side ? "server" : "client", got, exp);
+}

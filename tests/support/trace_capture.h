@@ -42,4 +42,20 @@ void tc_close(tc_capture *cap);
 /* Diagnoses with this code. */
 unsigned tc_count(const tc_capture *cap, trace_diag_code code);
 
+/* Exchanges the observer tests play: the three-way handshake (client ISN
+ * 1000, server 4000, 1 ms apart), and the seed's Concrete Example whole
+ * (handshake, 499 bytes each way, the client's close, the server's),
+ * dt_ms between segments. */
+void tc_establish(tc_capture *cap);
+void tc_seed_exchange(tc_capture *cap, uint64_t dt_ms);
+
+/* Fails unless the record's states for side are want[0..n), naming both
+ * lists; TC_EXPECT(rec, side, TCPS_CLOSED, ...) lists them in place. */
+void tc_expect_states(const trace_conn_record *r, int side, const tcps_state *want, unsigned n);
+#define TC_EXPECT(rec, side, ...)                                                              \
+	do {                                                                                   \
+		static const tcps_state want_[] = { __VA_ARGS__ };                             \
+		tc_expect_states(rec, side, want_, sizeof want_ / sizeof want_[0]);            \
+	} while (0)
+
 #endif
