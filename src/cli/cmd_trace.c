@@ -299,13 +299,12 @@ static int run(const trace_opts *o, trace_input *in)
 	 * a million connections open, most of the time a packet took was that
 	 * wait.  A live capture is not: a packet is drawn as soon as it
 	 * arrives. */
-	/* Three steps, each a few packets before the next: the bucket when a
-	 * packet is read (AHEAD before it is processed), its first entry
-	 * STAGE1 before, the entry after that in the chain when the first is
-	 * not the one (STAGE2 before).  RING: a power of two above AHEAD. */
-	enum { AHEAD = 10, RING = 16, STAGE1 = 6, STAGE2 = 3 };
+	/* Two steps, a few packets apart: the flow table's slot when a
+	 * packet is read (AHEAD before it is processed), its entry STAGE1
+	 * before.  RING: a power of two above AHEAD. */
+	enum { AHEAD = 10, RING = 16, STAGE1 = 6 };
 	trace_pkt ring[RING];
-	uint32_t hint[RING];
+	trace_obs_hint hint[RING];
 	unsigned head = 0, queued = 0, ahead = o->iface ? 0 : AHEAD;
 	int rc = 1, status = CLI_EXIT_OK;
 	for (;;) {
@@ -320,19 +319,15 @@ static int run(const trace_opts *o, trace_input *in)
 				rc = 1;
 			} else if (rc == 1) {
 				if (ahead)
-					hint[k] = trace_obs_prefetch(obs, &ring[k]);
+					trace_obs_prefetch(obs, &ring[k], &hint[k]);
 				queued++;
 			}
 		}
 		if (!queued)
 			break;
 		if (queued > STAGE1)
-			trace_obs_prefetch_conn(obs, hint[(head + STAGE1) & (RING - 1)]);
-		if (queued > STAGE2) {
-			unsigned k = (head + STAGE2) & (RING - 1);
-			trace_obs_prefetch_chain(obs, &ring[k], hint[k]);
-		}
-		int fed = ahead ? trace_obs_packet_hinted(obs, &ring[head], hint[head])
+			trace_obs_prefetch_conn(obs, &hint[(head + STAGE1) & (RING - 1)]);
+		int fed = ahead ? trace_obs_packet_hinted(obs, &ring[head], &hint[head])
 				: trace_obs_packet(obs, &ring[head]);
 		if (fed < 0) {
 			fputs("tcpstate: out of memory: too many connections at once\n", stderr);

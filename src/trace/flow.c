@@ -1,4 +1,5 @@
-/* Flow table: chained hashing over entry indexes.  See flow.h. */
+/* Flow table: entries by index, found through an index of their hashes
+ * in cache-line buckets.  See flow.h. */
 #include "trace/flow.h"
 
 #include <stdlib.h>
@@ -10,12 +11,12 @@
 
 typedef flow_v6pair v6pair;
 
-static trace_conn *entry(const flow_table *t, uint32_t i)
+static trace_conn *entry(const flow_table *t, uint32_t ref)
 {
-	return flow_entry(t, i);
+	return flow_entry(t, ref);
 }
 
-/* Memory for the big arrays (entry chunks, buckets), in 2 MB huge pages
+/* Memory for the big arrays (entry chunks, the index), in 2 MB huge pages
  * where the kernel has them.  With a million connections open, every
  * packet goes to a random place in some 200 MB: in 4 KB pages nearly
  * each of those is a TLB miss, and a prefetch that misses the TLB waits
@@ -25,6 +26,7 @@ static trace_conn *entry(const flow_table *t, uint32_t i)
  * pages), and only for arrays of 2 MB or more, so a small capture keeps
  * small pages and a small resident size.  Not zeroed. */
 #define HUGE_PAGE ((size_t)2 << 20)
+_Static_assert(sizeof(trace_conn) << FLOW_CHUNK_SHIFT == 9 * HUGE_PAGE, "a chunk fills its huge pages");
 
 static void *alloc_big(size_t size)
 {
@@ -39,21 +41,33 @@ static void *alloc_big(size_t size)
 	return p;
 }
 
-static uint32_t *alloc_buckets(uint32_t n)
+static flow_bucket *alloc_buckets(uint32_t n)
 {
-	uint32_t *b = alloc_big((size_t)n * sizeof *b);
+	flow_bucket *b = alloc_big((size_t)n * sizeof *b);
 	if (b)
 		memset(b, 0, (size_t)n * sizeof *b);
 	return b;
 }
 
-flow_table *flow_new(uint32_t hint)
+/* The index doubles past three quarters full (5.25 entries a bucket of
+ * 7 on average), where about one bucket in five has passed entries on:
+ * 8 to 16 bytes of index a connection at its fullest, 24 just after it
+ * doubled. */
+#define BUCKETS_MAX (1u << 28)
+
+static bool over_full(uint32_t nbuckets, size_t count)
+{
+	return count > (size_t)nbuckets * FLOW_WAYS / 4 * 3;
+}
+
+flow_table *flow_new(uint32_t hint, size_t extra_size)
 {
 	flow_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	t->nbuckets = 1024;
-	while (t->nbuckets < hint && t->nbuckets < (1u << 30))
+	t->extra_size = extra_size;
+	t->nbuckets = 256;
+	while (over_full(t->nbuckets, hint) && t->nbuckets < BUCKETS_MAX)
 		t->nbuckets <<= 1;
 	t->buckets = alloc_buckets(t->nbuckets);
 	if (!t->buckets) {
@@ -67,9 +81,13 @@ void flow_free(flow_table *t)
 {
 	if (!t)
 		return;
-	for (uint32_t k = 0; k < t->nchunks; k++)
+	for (uint32_t k = 0; k < t->nchunks; k++) {
 		free(t->chunks[k]);
+		if (t->extra)
+			free(t->extra[k]);
+	}
 	free(t->chunks);
+	free(t->extra);
 	free(t->buckets);
 	free(t->v6);
 	free(t);
@@ -111,11 +129,6 @@ static inline uint64_t tuple_hash(uint8_t family, const uint8_t *a0, uint16_t p0
 	return mix(endpoint_hash(family, a0, p0) + endpoint_hash(family, a1, p1));
 }
 
-static inline uint32_t bucket_of(const flow_table *t, uint8_t family, const uint8_t *a0, uint16_t p0,
-			  const uint8_t *a1, uint16_t p1)
-{
-	return (uint32_t)tuple_hash(family, a0, p0, a1, p1) & (t->nbuckets - 1);
-}
 
 uint64_t flow_packet_key(const trace_pkt *p)
 {
@@ -135,6 +148,12 @@ uint64_t flow_conn_key(const flow_table *t, const trace_conn *c)
 		   endpoint_hash(c->family, addr_of(t, c, 1), c->port[1])) | 1;
 }
 
+/* The flow_hash() of the entry's packets. */
+static uint32_t conn_hash(const flow_table *t, const trace_conn *c)
+{
+	return (uint32_t)tuple_hash(c->family, addr_of(t, c, 0), c->port[0], addr_of(t, c, 1), c->port[1]);
+}
+
 static bool same_addr(uint8_t family, const uint8_t *a, const uint8_t *b)
 {
 	return memcmp(a, b, family == 6 ? 16 : 4) == 0;
@@ -148,10 +167,11 @@ uint32_t flow_hash_other(const trace_pkt *p)
 trace_conn *flow_find_other(flow_table *t, const trace_pkt *p, uint32_t hash, int *from)
 {
 	uint16_t sp = p->seg.sport, dp = p->seg.dport;
-	uint32_t ref = t->buckets[hash & (t->nbuckets - 1)];
-	while (ref) {
-		trace_conn *c = entry(t, ref - 1);
-		if (c->family == p->family) {
+	for (const flow_bucket *b = flow_home(t, hash);; b = flow_next_bucket(t, b)) {
+		for (unsigned m = flow_ways(b, flow_tag(hash)); m; m &= m - 1) {
+			trace_conn *c = entry(t, b->ref[__builtin_ctz(m)]);
+			if (c->family != p->family)
+				continue;
 			const uint8_t *a0 = addr_of(t, c, 0), *a1 = addr_of(t, c, 1);
 			if (c->port[0] == sp && c->port[1] == dp && same_addr(c->family, a0, p->src) &&
 			    same_addr(c->family, a1, p->dst)) {
@@ -164,65 +184,121 @@ trace_conn *flow_find_other(flow_table *t, const trace_pkt *p, uint32_t hash, in
 				return c;
 			}
 		}
-		ref = c->next;
+		if (!FLOW_OVERFLOW(b))
+			return NULL;
 	}
-	return NULL;
 }
 
-static void link_in(flow_table *t, trace_conn *c, uint32_t ref)
+/* Into the first bucket with a free way from the tag's home on, each
+ * full one passed counting it as its overflow. */
+static void index_in(flow_bucket *buckets, uint32_t nbuckets, uint32_t tag, uint32_t ref)
 {
-	uint32_t b = bucket_of(t, c->family, addr_of(t, c, 0), c->port[0], addr_of(t, c, 1), c->port[1]);
-	c->next = t->buckets[b];
-	t->buckets[b] = ref;
+	for (uint32_t i = tag & (nbuckets - 1);; i = (i + 1) & (nbuckets - 1)) {
+		flow_bucket *b = &buckets[i];
+		for (unsigned k = 0; k < FLOW_WAYS; k++)
+			if (!b->tag[k]) {
+				b->tag[k] = tag;
+				b->ref[k] = ref;
+				return;
+			}
+		FLOW_OVERFLOW(b)++;
+	}
 }
 
-/* Doubles the buckets when the chains average more than one entry. */
-static void maybe_grow(flow_table *t)
+/* Out of the index: the way freed, and the overflow counts of the
+ * buckets passed on the way to it taken back. */
+static bool index_out(flow_table *t, uint32_t tag, uint32_t ref)
 {
-	if (t->count < t->nbuckets || t->nbuckets >= (1u << 30))
-		return;
-	uint32_t *nb = alloc_buckets(t->nbuckets * 2);
+	uint32_t mask = t->nbuckets - 1, home = tag & mask;
+	for (uint32_t i = home;; i = (i + 1) & mask) {
+		flow_bucket *b = &t->buckets[i];
+		for (unsigned m = flow_ways(b, tag); m; m &= m - 1) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			if (b->ref[k] != ref)
+				continue;
+			b->tag[k] = 0;
+			for (uint32_t j = home; j != i; j = (j + 1) & mask)
+				FLOW_OVERFLOW(&t->buckets[j])--;
+			return true;
+		}
+		if (!FLOW_OVERFLOW(b))
+			return false;
+	}
+}
+
+/* Doubles the index, from the tags alone.  false when there is no memory
+ * for it. */
+static bool grow(flow_table *t)
+{
+	if (t->nbuckets >= BUCKETS_MAX)
+		return false;
+	flow_bucket *nb = alloc_buckets(t->nbuckets * 2);
 	if (!nb)
-		return; /* longer chains, still correct */
+		return false;
+	for (uint32_t i = 0; i < t->nbuckets; i++)
+		for (unsigned k = 0; k < FLOW_WAYS; k++)
+			if (t->buckets[i].tag[k])
+				index_in(nb, t->nbuckets * 2, t->buckets[i].tag[k], t->buckets[i].ref[k]);
 	free(t->buckets);
 	t->buckets = nb;
 	t->nbuckets *= 2;
-	for (uint32_t i = 0; i < t->used; i++) {
-		trace_conn *c = entry(t, i);
-		if (c->family)
-			link_in(t, c, i + 1);
-	}
+	return true;
 }
 
-static trace_conn *take_entry(flow_table *t, uint32_t *ref)
+/* Fresh memory for entries (and their extras) up to the next chunk. */
+static bool add_chunk(flow_table *t)
 {
-	if (t->free_head) {
-		*ref = t->free_head;
-		trace_conn *c = entry(t, *ref - 1);
-		t->free_head = c->next;
-		return c;
-	}
-	if (t->used == t->nchunks * CHUNK) {
-		if (t->nchunks == t->chunks_cap) {
-			uint32_t cap = t->chunks_cap ? t->chunks_cap * 2 : 16;
-			trace_conn **nc = realloc(t->chunks, cap * sizeof *nc);
-			if (!nc)
-				return NULL;
-			t->chunks = nc;
-			t->chunks_cap = cap;
+	if (t->nchunks == t->chunks_cap) {
+		uint32_t cap = t->chunks_cap ? t->chunks_cap * 2 : 16;
+		trace_conn **nc = realloc(t->chunks, cap * sizeof *nc);
+		if (!nc)
+			return false;
+		t->chunks = nc;
+		if (t->extra_size) {
+			uint8_t **ne = realloc(t->extra, cap * sizeof *ne);
+			if (!ne)
+				return false;
+			t->extra = ne;
 		}
-		/* On cache-line boundaries, so that an entry spans three lines
-		 * rather than four; not zeroed (flow_add clears each entry it
-		 * hands out), so untouched entries cost no resident memory.
-		 * The first chunk in small pages: most captures need no more. */
-		size_t size = (size_t)CHUNK * sizeof(trace_conn);
-		void *chunk = t->nchunks ? alloc_big(size) : aligned_alloc(64, size);
-		if (!(t->chunks[t->nchunks] = chunk))
-			return NULL;
-		t->nchunks++;
+		t->chunks_cap = cap;
 	}
-	*ref = ++t->used;
-	return entry(t, *ref - 1);
+	/* On cache-line boundaries, so that an entry spans three lines
+	 * rather than four; not zeroed (flow_add clears each entry it hands
+	 * out), so untouched entries cost no resident memory.  The first
+	 * chunk in small pages: most captures need no more. */
+	size_t size = (size_t)CHUNK * sizeof(trace_conn), xsize = (size_t)CHUNK * t->extra_size;
+	void *chunk = t->nchunks ? alloc_big(size) : aligned_alloc(64, size);
+	if (!chunk)
+		return false;
+	if (t->extra_size) {
+		void *x = t->nchunks ? alloc_big(xsize) : aligned_alloc(64, xsize);
+		if (!x) {
+			free(chunk);
+			return false;
+		}
+		t->extra[t->nchunks] = x;
+	}
+	t->chunks[t->nchunks++] = chunk;
+	return true;
+}
+
+static trace_conn *take_entry(flow_table *t)
+{
+	uint32_t ref;
+	if (t->free_head) {
+		ref = t->free_head;
+		t->free_head = entry(t, ref)->ref;
+	} else {
+		if (t->used == t->nchunks * CHUNK && !add_chunk(t))
+			return NULL;
+		ref = ++t->used;
+	}
+	trace_conn *c = entry(t, ref);
+	memset(c, 0, sizeof *c);
+	c->ref = ref;
+	if (t->extra_size)
+		memset(flow_extra(t, c), 0, t->extra_size);
+	return c;
 }
 
 static bool take_v6(flow_table *t, uint32_t *idx)
@@ -246,13 +322,21 @@ static bool take_v6(flow_table *t, uint32_t *idx)
 
 trace_conn *flow_add(flow_table *t, const trace_pkt *p)
 {
-	uint32_t ref, v6 = 0;
+	uint32_t v6 = 0;
+	/* Room in the index first: failing later would leave a taken entry. */
+	if (over_full(t->nbuckets, t->count + 1) && !grow(t) &&
+	    t->count + 1 > (size_t)t->nbuckets * FLOW_WAYS / 16 * 15)
+		return NULL; /* no memory to grow: the look-ups would get too long */
 	if (p->family == 6 && !take_v6(t, &v6))
 		return NULL;
-	trace_conn *c = take_entry(t, &ref);
-	if (!c)
+	trace_conn *c = take_entry(t);
+	if (!c) {
+		if (p->family == 6) {
+			t->v6[v6].next_free = t->v6_free;
+			t->v6_free = v6 + 1;
+		}
 		return NULL;
-	memset(c, 0, sizeof *c);
+	}
 	c->family = p->family;
 	if (p->family == 6) {
 		c->addr[0] = v6;
@@ -264,34 +348,22 @@ trace_conn *flow_add(flow_table *t, const trace_pkt *p)
 	}
 	c->port[0] = p->seg.sport;
 	c->port[1] = p->seg.dport;
-	link_in(t, c, ref);
+	index_in(t->buckets, t->nbuckets, flow_tag(conn_hash(t, c)), c->ref);
 	t->count++;
-	maybe_grow(t);
 	return c;
 }
 
 void flow_del(flow_table *t, trace_conn *c)
 {
-	/* The chain walk finds the entry's own index on the way. */
-	uint32_t b = bucket_of(t, c->family, addr_of(t, c, 0), c->port[0], addr_of(t, c, 1), c->port[1]);
-	uint32_t *link = &t->buckets[b], ref = 0;
-	while (*link) {
-		trace_conn *e = entry(t, *link - 1);
-		if (e == c) {
-			ref = *link;
-			*link = c->next;
-			break;
-		}
-		link = &e->next;
-	}
-	if (!ref)
+	if (!index_out(t, flow_tag(conn_hash(t, c)), c->ref))
 		return; /* not in the table: nothing to free */
 	if (c->family == 6) {
 		t->v6[c->addr[0]].next_free = t->v6_free;
 		t->v6_free = c->addr[0] + 1;
 	}
+	uint32_t ref = c->ref;
 	c->family = 0;
-	c->next = t->free_head;
+	c->ref = t->free_head;
 	t->free_head = ref;
 	t->count--;
 }
@@ -300,8 +372,8 @@ void flow_drain(flow_table *t, void (*fn)(void *user, trace_conn *c), void *user
 {
 	/* One pass: each entry is forgotten as it is handed over, rather
 	 * than in a second pass over what may be hundreds of megabytes. */
-	for (uint32_t i = 0; i < t->used; i++) {
-		trace_conn *c = entry(t, i);
+	for (uint32_t ref = 1; ref <= t->used; ref++) {
+		trace_conn *c = entry(t, ref);
 		if (c->family) {
 			fn(user, c);
 			c->family = 0;
@@ -325,8 +397,8 @@ void flow_endpoints(const flow_table *t, const trace_conn *c, trace_endpoint ep[
 
 void flow_each(flow_table *t, void (*fn)(void *user, trace_conn *c), void *user)
 {
-	for (uint32_t i = 0; i < t->used; i++) {
-		trace_conn *c = entry(t, i);
+	for (uint32_t ref = 1; ref <= t->used; ref++) {
+		trace_conn *c = entry(t, ref);
 		if (c->family)
 			fn(user, c);
 	}
@@ -339,8 +411,8 @@ size_t flow_count(const flow_table *t)
 
 size_t flow_bytes_per_conn(const flow_table *t)
 {
-	size_t per = sizeof(trace_conn);
+	size_t per = sizeof(trace_conn) + t->extra_size;
 	if (t->count)
-		per += t->nbuckets * sizeof(uint32_t) / t->count;
+		per += t->nbuckets * sizeof *t->buckets / t->count;
 	return per;
 }

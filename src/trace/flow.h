@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "trace/observer.h"
 #include "trace/packet.h"
@@ -19,29 +22,62 @@ typedef struct flow_table flow_table;
 /* ---- The table's inside, in the header so that the look-up done for
  * every packet, and the prefetches before it, inline into the observer. */
 
-/* 32,768 entries of 192 bytes: three huge pages exactly. */
-#define FLOW_CHUNK_SHIFT 15
+/* 131,072 entries a chunk: of 144 bytes, nine 2 MB pages exactly, so
+ * that no huge page is resident for a sliver of entries. */
+#define FLOW_CHUNK_SHIFT 17
 
 typedef struct flow_v6pair {
 	uint8_t a[2][16];
 	uint32_t next_free;
 } flow_v6pair;
 
+/* The index: buckets of one cache line, each holding up to FLOW_WAYS
+ * entries by their hash (the tag: a look-up reads an entry only when its
+ * whole hash matches, so it reads its own connection's and no other, and
+ * the index grows without reading an entry).  A full bucket passes a new
+ * entry on to the next, and counts it in `overflow`, so that a look-up
+ * knows whether to go on: one line of tags, compared at once, nearly
+ * always answers. */
+#define FLOW_WAYS 7
+
+typedef struct __attribute__((aligned(64))) flow_bucket {
+	/* flow_tag() of each way's entry's hash, 0 free; then, in
+	 * tag[FLOW_WAYS], the entries at home here kept in a later bucket
+	 * (the overflow: never taken for a tag, whose top bit is set), so
+	 * that one compare of eight words looks at every way. */
+	uint32_t tag[FLOW_WAYS + 1];
+	uint32_t ref[FLOW_WAYS + 1]; /* each way's entry's ref; the last unused */
+} flow_bucket;
+
+_Static_assert(sizeof(flow_bucket) == 64, "a bucket is one cache line");
+
+#define FLOW_OVERFLOW(b) ((b)->tag[FLOW_WAYS])
+
 struct flow_table {
 	trace_conn **chunks;     /* 1 << FLOW_CHUNK_SHIFT entries each */
+	uint8_t **extra;         /* as many extras, extra_size bytes each (none when 0) */
+	size_t extra_size;
 	uint32_t nchunks, chunks_cap;
-	uint32_t free_head;      /* entry index + 1 of the first free entry */
+	uint32_t free_head;      /* ref of the first free entry */
 	uint32_t used;           /* entries ever handed out (the high-water mark) */
-	uint32_t *buckets;       /* entry index + 1, 0 empty */
+	flow_bucket *buckets;
 	uint32_t nbuckets;       /* power of two */
 	size_t count;
 	flow_v6pair *v6;
 	uint32_t v6_used, v6_cap, v6_free;
 };
 
-static inline trace_conn *flow_entry(const flow_table *t, uint32_t i)
+static inline trace_conn *flow_entry(const flow_table *t, uint32_t ref)
 {
+	uint32_t i = ref - 1;
 	return &t->chunks[i >> FLOW_CHUNK_SHIFT][i & ((1u << FLOW_CHUNK_SHIFT) - 1)];
+}
+
+/* The bytes the table keeps beside an entry, for the caller (flow_new). */
+static inline void *flow_extra(const flow_table *t, const trace_conn *c)
+{
+	uint32_t i = c->ref - 1;
+	return t->extra[i >> FLOW_CHUNK_SHIFT] + (size_t)(i & ((1u << FLOW_CHUNK_SHIFT) - 1)) * t->extra_size;
 }
 
 static inline uint64_t flow_mix(uint64_t x)
@@ -113,6 +149,41 @@ static inline int flow_match_v4(const trace_conn *c, const flow_key_v4 *k)
 	return ((fwd | rev) & (c->family == 4)) ? 2 - fwd : 0;
 }
 
+/* A hash as the index keeps it: never 0, so that 0 marks a free way. */
+static inline uint32_t flow_tag(uint32_t hash)
+{
+	return hash | 0x80000000u;
+}
+
+static inline const flow_bucket *flow_home(const flow_table *t, uint32_t hash)
+{
+	return &t->buckets[hash & (t->nbuckets - 1)];
+}
+
+static inline const flow_bucket *flow_next_bucket(const flow_table *t, const flow_bucket *b)
+{
+	return ++b == t->buckets + t->nbuckets ? t->buckets : b;
+}
+
+/* Which ways of b hold tag, a bit each: the eight words compared at
+ * once where the machine can (a loop's exit taken at a varying way would
+ * be a branch mispredicted at nearly every look-up). */
+static inline unsigned flow_ways(const flow_bucket *b, uint32_t tag)
+{
+#ifdef __SSE2__
+	__m128i t = _mm_set1_epi32((int)tag);
+	__m128i lo = _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)b->tag), t);
+	__m128i hi = _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)b->tag + 1), t);
+	return (unsigned)_mm_movemask_ps(_mm_castsi128_ps(lo)) |
+	       (unsigned)_mm_movemask_ps(_mm_castsi128_ps(hi)) << 4;
+#else
+	unsigned m = 0;
+	for (unsigned k = 0; k < FLOW_WAYS + 1; k++)
+		m |= (unsigned)(b->tag[k] == tag) << k;
+	return m;
+#endif
+}
+
 /* flow_find with the packet's flow_hash() already known. */
 static inline trace_conn *flow_find_hashed(flow_table *t, const trace_pkt *p, uint32_t hash,
 					   int *from)
@@ -120,22 +191,24 @@ static inline trace_conn *flow_find_hashed(flow_table *t, const trace_pkt *p, ui
 	if (p->family != 4)
 		return flow_find_other(t, p, hash, from);
 	flow_key_v4 k = flow_key_of(p);
-	uint32_t ref = t->buckets[hash & (t->nbuckets - 1)];
-	while (ref) {
-		trace_conn *c = flow_entry(t, ref - 1);
-		int m = flow_match_v4(c, &k);
-		if (m) {
-			*from = m == 1 ? TRACE_CLIENT : TRACE_SERVER;
-			return c;
+	uint32_t tag = flow_tag(hash);
+	for (const flow_bucket *b = flow_home(t, hash);; b = flow_next_bucket(t, b)) {
+		for (unsigned m = flow_ways(b, tag); m; m &= m - 1) {
+			trace_conn *c = flow_entry(t, b->ref[__builtin_ctz(m)]);
+			int side = flow_match_v4(c, &k);
+			if (side) {
+				*from = side == 1 ? TRACE_CLIENT : TRACE_SERVER;
+				return c;
+			}
 		}
-		ref = c->next;
+		if (!FLOW_OVERFLOW(b))
+			return NULL;
 	}
-	return NULL;
 }
 
 /* Starts loading what flow_find(p) will read: its bucket, returning
  * flow_hash(p); later (once the bucket is likely in cache), with that
- * hash, the first entry there.
+ * hash, its entry.
  *
  * always_inline: GCC 12 takes a static function whose only effect is a
  * prefetch for one without effect, and drops the call. */
@@ -144,52 +217,61 @@ static inline trace_conn *flow_find_hashed(flow_table *t, const trace_pkt *p, ui
 FLOW_PREFETCH uint32_t flow_prefetch_bucket(const flow_table *t, const trace_pkt *p)
 {
 	uint32_t h = flow_hash(p);
-	__builtin_prefetch(&t->buckets[h & (t->nbuckets - 1)]);
+	__builtin_prefetch(flow_home(t, h));
 	return h;
 }
 
-FLOW_PREFETCH void flow_prefetch_conn(const trace_conn *e)
+/* An entry spans three cache lines wherever it starts (144 bytes at a
+ * multiple of 16), and its extra a fourth when there is one. */
+FLOW_PREFETCH void flow_prefetch_conn(const flow_table *t, const trace_conn *e)
 {
 	const char *c = (const char *)e;
 	__builtin_prefetch(c);
 	__builtin_prefetch(c + 64);
-	__builtin_prefetch(c + 128);
+	__builtin_prefetch(c + sizeof *e - 1);
+	if (t->extra_size)
+		__builtin_prefetch(flow_extra(t, e));
 }
 
-FLOW_PREFETCH void flow_prefetch_entry(const flow_table *t, uint32_t hash)
+/* Returns the ref of the likeliest entry (the first way with the
+ * hash's tag), 0 when there is none, for flow_find_likely(). */
+FLOW_PREFETCH uint32_t flow_prefetch_entry(const flow_table *t, uint32_t hash)
 {
 	/* The table may have grown since: any bucket is in range, and this
-	 * is only a hint. */
-	uint32_t ref = t->buckets[hash & (t->nbuckets - 1)];
-	if (ref)
-		flow_prefetch_conn(flow_entry(t, ref - 1));
+	 * is only a hint.  An entry passed on to the next bucket is left to
+	 * the look-up. */
+	const flow_bucket *b = flow_home(t, hash);
+	unsigned m = flow_ways(b, flow_tag(hash));
+	if (!m)
+		return 0;
+	uint32_t ref = b->ref[__builtin_ctz(m)];
+	flow_prefetch_conn(t, flow_entry(t, ref));
+	return ref;
 }
 
-/* The third step, once the first entry of the bucket is likely in
- * cache: when it is not p's connection, the one after it in the chain is
- * loaded too.  At one entry per bucket on average, over a third of the
- * look-ups of a full table go past the first entry (the chains are
- * newest first, and a connection's packets keep coming after others
- * were added in front of it), and that second entry would otherwise be
- * a miss in full.  IPv4 only: the other families are rare. */
-#define FLOW_CHAIN_PREFETCH_MIN (1u << 17)
-
-FLOW_PREFETCH void flow_prefetch_chain(const flow_table *t, const trace_pkt *p, uint32_t hash)
+/* flow_find_hashed, trying first the entry flow_prefetch_entry() named a
+ * few packets ago: if it is p's connection, the index need not be read
+ * again.  Entries come and go meanwhile, but one in use whose 4-tuple is
+ * p's is p's connection, as no two in the table share one. */
+static inline trace_conn *flow_find_likely(flow_table *t, const trace_pkt *p, uint32_t hash,
+					   uint32_t ref, int *from)
 {
-	/* A smaller table stays in the caches (24 MB of entries), where the
-	 * step measured as a cost, not a gain. */
-	if (t->count < FLOW_CHAIN_PREFETCH_MIN || p->family != 4)
-		return;
-	uint32_t ref = t->buckets[hash & (t->nbuckets - 1)];
-	if (!ref)
-		return;
-	flow_key_v4 k = flow_key_of(p);
-	const trace_conn *c = flow_entry(t, ref - 1);
-	if (!flow_match_v4(c, &k) && c->next)
-		flow_prefetch_conn(flow_entry(t, c->next - 1));
+	if (ref && ref <= t->used && p->family == 4) {
+		flow_key_v4 k = flow_key_of(p);
+		trace_conn *c = flow_entry(t, ref);
+		int side = flow_match_v4(c, &k);
+		if (side) {
+			*from = side == 1 ? TRACE_CLIENT : TRACE_SERVER;
+			return c;
+		}
+	}
+	return flow_find_hashed(t, p, hash, from);
 }
 
-flow_table *flow_new(uint32_t buckets_hint);
+/* A table for about `hint` connections at first, keeping
+ * extra_size bytes beside each entry (flow_extra), zeroed when it is
+ * handed out. */
+flow_table *flow_new(uint32_t hint, size_t extra_size);
 void flow_free(flow_table *t);
 /* The connection of this packet, and in *from the side that sent it
  * (TRACE_CLIENT or TRACE_SERVER); NULL when there is none. */
@@ -198,7 +280,7 @@ static inline trace_conn *flow_find(flow_table *t, const trace_pkt *p, int *from
 	return flow_find_hashed(t, p, flow_hash(p), from);
 }
 /* A new zeroed connection whose client is the packet's sender; NULL when
- * out of memory. */
+ * out of memory (the index can grow no more). */
 trace_conn *flow_add(flow_table *t, const trace_pkt *p);
 void flow_del(flow_table *t, trace_conn *c);
 /* Starts loading what the record and flow_del() of a connection not
@@ -207,8 +289,8 @@ void flow_del(flow_table *t, trace_conn *c);
  * here). */
 FLOW_PREFETCH void flow_prefetch_del(const flow_table *t, const trace_conn *c, uint32_t hash)
 {
-	flow_prefetch_conn(c);
-	__builtin_prefetch(&t->buckets[hash & (t->nbuckets - 1)]);
+	flow_prefetch_conn(t, c);
+	__builtin_prefetch(flow_home(t, hash));
 }
 /* A 64-bit digest of the 4-tuple, the same in both directions and never
  * 0: for remembering connections after their entries are gone. */
@@ -221,7 +303,7 @@ void flow_endpoints(const flow_table *t, const trace_conn *c, trace_endpoint ep[
 /* Calls fn for every connection (it may flow_del the one it is given). */
 void flow_each(flow_table *t, void (*fn)(void *user, trace_conn *c), void *user);
 size_t flow_count(const flow_table *t);
-/* Memory one IPv4 connection costs: entry plus its share of the buckets. */
+/* Memory one IPv4 connection costs: entry, extra and its share of the index. */
 size_t flow_bytes_per_conn(const flow_table *t);
 
 #endif

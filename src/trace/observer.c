@@ -60,7 +60,7 @@ void trace_obs_config_default(trace_obs_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	cfg->msl = 30ull * 1000000000ull; /* 2*MSL = 60 s, Linux's TIME_WAIT */
-	cfg->initial_buckets = 4096;
+	cfg->initial_slots = 4096;
 	cfg->syn_wait = 3ull * 1000000000ull;
 	cfg->close_wait_after = 5ull * 1000000000ull;
 	cfg->time_wait_threshold = 100;
@@ -81,7 +81,7 @@ trace_obs *trace_obs_new(const trace_obs_config *cfg)
 		free(o);
 		return NULL;
 	}
-	o->flows = flow_new(o->cfg.initial_buckets);
+	o->flows = flow_new(o->cfg.initial_slots, o->cfg.skip_zeek ? 0 : sizeof(zeek_hist));
 	o->tw = diag_tw_new();
 	if (!o->flows || !o->tw) {
 		trace_obs_free(o);
@@ -134,10 +134,11 @@ static void emit_record(trace_obs *o, trace_conn *c)
 	if (r.closed_by < 0 && c->reset)
 		r.closed_by = c->reset_by;
 	if (!o->cfg.skip_zeek) {
-		memcpy(r.zeek_history, c->zeek.letters, sizeof c->zeek.letters);
-		r.zeek_history[sizeof c->zeek.letters] = '\0';
-		r.zeek_state = zeek_conn_state(&c->zeek);
-		r.zeek_orig_is_server = zeek_orig_is_server(&c->zeek);
+		const zeek_hist *z = flow_extra(o->flows, c);
+		memcpy(r.zeek_history, z->letters, sizeof z->letters);
+		r.zeek_history[sizeof z->letters] = '\0';
+		r.zeek_state = zeek_conn_state(z);
+		r.zeek_orig_is_server = zeek_orig_is_server(z);
 	}
 	diag_conn(&o->cfg, o->tw, c, &r, o->now);
 	if (o->cfg.on_conn)
@@ -342,7 +343,8 @@ static uint32_t shard_of(const trace_obs *o, uint32_t hash)
 	return (uint32_t)(((uint64_t)hash * o->shards) >> 32);
 }
 
-static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
+/* likely: the entry flow_prefetch_entry() named for p, 0 none. */
+static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash, uint32_t likely)
 {
 	if (!o->started) {
 		o->started = true;
@@ -360,7 +362,7 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 	sweep(o);
 
 	int from = TRACE_CLIENT;
-	trace_conn *c = flow_find_hashed(o->flows, p, hash, &from);
+	trace_conn *c = flow_find_likely(o->flows, p, hash, likely, &from);
 	if (!c && (p->seg.flags & (TCPS_SYN | TCPS_ACK)) != TCPS_SYN && ended_lately(o, p)) {
 		o->late++;
 		return 0;
@@ -391,7 +393,7 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 	memset(&so, 0, sizeof so);
 	shadow_segment(c, from, p, &so);
 	if (!o->cfg.skip_zeek)
-		zeek_observe(&c->zeek, from == TRACE_CLIENT, &p->seg, label == TRACE_L_RETRANSMISSION,
+		zeek_observe(flow_extra(o->flows, c), from == TRACE_CLIENT, &p->seg, label == TRACE_L_RETRANSMISSION,
 			     p->seg.wnd == 0 && !(p->seg.flags & (TCPS_SYN | TCPS_RST)));
 	if (p->ts > c->last_ts)
 		c->last_ts = p->ts;
@@ -406,29 +408,25 @@ static int obs_packet(trace_obs *o, const trace_pkt *p, uint32_t hash)
 	return 0;
 }
 
-uint32_t trace_obs_prefetch(const trace_obs *o, const trace_pkt *p)
+void trace_obs_prefetch(const trace_obs *o, const trace_pkt *p, trace_obs_hint *h)
 {
-	return flow_prefetch_bucket(o->flows, p);
+	h->hash = flow_prefetch_bucket(o->flows, p);
+	h->ref = 0;
 }
 
-void trace_obs_prefetch_conn(const trace_obs *o, uint32_t hint)
+void trace_obs_prefetch_conn(const trace_obs *o, trace_obs_hint *h)
 {
-	flow_prefetch_entry(o->flows, hint);
-}
-
-void trace_obs_prefetch_chain(const trace_obs *o, const trace_pkt *p, uint32_t hint)
-{
-	flow_prefetch_chain(o->flows, p, hint);
+	h->ref = flow_prefetch_entry(o->flows, h->hash);
 }
 
 int trace_obs_packet(trace_obs *o, const trace_pkt *p)
 {
-	return obs_packet(o, p, flow_hash(p));
+	return obs_packet(o, p, flow_hash(p), 0);
 }
 
-int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint)
+int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, const trace_obs_hint *h)
 {
-	return obs_packet(o, p, hint);
+	return obs_packet(o, p, h->hash, h->ref);
 }
 
 void trace_obs_idle(trace_obs *o, uint64_t now)

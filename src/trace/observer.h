@@ -127,7 +127,7 @@ typedef void trace_diag_fn(void *user, const trace_diag *d);
 
 typedef struct trace_obs_config {
 	uint64_t msl;               /* TIME_WAIT lasts 2*msl of capture time (default 30 s) */
-	uint32_t initial_buckets;   /* flow table size hint (default 4096) */
+	uint32_t initial_slots;     /* flow table size hint (default 4096) */
 	trace_seg_fn *on_segment;   /* may be NULL (--summary) */
 	trace_conn_fn *on_conn;
 	trace_diag_fn *on_diag;     /* may be NULL */
@@ -143,7 +143,8 @@ typedef struct trace_obs_config {
 	uint64_t diag_text_limit;
 	/* Nobody reads the records' zeek_history, zeek_state and
 	 * zeek_orig_is_server (the summary): Zeek's view of the connections
-	 * is not followed, and they are left "", NULL and false. */
+	 * is neither followed nor kept (48 bytes less a connection), and
+	 * they are left "", NULL and false. */
 	bool skip_zeek;
 	/* Sharding (DESIGN.md, "Where it runs"): with shards > 1, only the
 	 * connections whose 4-tuple hashes to shard (0 .. shards-1) are
@@ -165,18 +166,18 @@ void trace_obs_free(trace_obs *o);
 int trace_obs_packet(trace_obs *o, const trace_pkt *p);
 /* Hints, for a caller that reads packets ahead: p will be fed soon.
  * trace_obs_prefetch() when p is read; trace_obs_prefetch_conn() with
- * what it returned, a couple of packets later; trace_obs_prefetch_chain()
- * with p and that again, a couple more later: the memory
- * trace_obs_packet(p) needs (its flow-table bucket, then its connection,
- * then the next entry in the chain when the first was another) is then
- * loaded while the packets before it are processed.  They change nothing
- * else. */
-uint32_t trace_obs_prefetch(const trace_obs *o, const trace_pkt *p);
-void trace_obs_prefetch_conn(const trace_obs *o, uint32_t hint);
-void trace_obs_prefetch_chain(const trace_obs *o, const trace_pkt *p, uint32_t hint);
-/* trace_obs_packet, with what trace_obs_prefetch(o, p) returned (the
- * look-up's hash, not computed again). */
-int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, uint32_t hint);
+ * what it filled in, a few packets later: the memory trace_obs_packet(p)
+ * needs (its flow-table bucket, then its connection) is then loaded
+ * while the packets before it are processed.  They change nothing else. */
+typedef struct trace_obs_hint {
+	uint32_t hash;  /* the look-up's hash */
+	uint32_t ref;   /* the entry likely p's, 0 unknown */
+} trace_obs_hint;
+void trace_obs_prefetch(const trace_obs *o, const trace_pkt *p, trace_obs_hint *h);
+void trace_obs_prefetch_conn(const trace_obs *o, trace_obs_hint *h);
+/* trace_obs_packet, with the hint filled in for p (the look-up's hash not
+ * computed again, the likely entry tried first). */
+int trace_obs_packet_hinted(trace_obs *o, const trace_pkt *p, const trace_obs_hint *h);
 /* A live capture saw nothing until now (ns since the epoch, the clock of
  * its timestamps): time passes all the same, so records held out (a RST's
  * receipt, a close's last ACK) and TIME_WAITs come out when they are due,

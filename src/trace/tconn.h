@@ -1,7 +1,7 @@
 /* A tracked connection: two shadow endpoints and what the records need.
  * Kept small (the issue's budget is 200 bytes per tracked connection,
- * everything included), so counters are narrow where they can be and
- * IPv6 addresses live outside the entry (flow.c). */
+ * everything included), so counters are narrow where they can be, and
+ * IPv6 addresses and Zeek's view live outside the entry (flow.c). */
 #ifndef TCPS_TRACE_TCONN_H
 #define TCPS_TRACE_TCONN_H
 
@@ -9,7 +9,6 @@
 #include <stdint.h>
 
 #include "tcpstate/state.h"
-#include "trace/zeek.h"
 
 /* What a shadow endpoint's last inferred transition rests on, so that a
  * contradiction can take it back (observer.h explains the idea). */
@@ -62,8 +61,10 @@ typedef struct trace_side {
 #define GAP_UNBOUNDED UINT16_MAX
 
 typedef struct trace_conn {
-	/* What a flow-table look-up reads comes first, in one cache line. */
-	uint32_t next;          /* flow table chain: entry index + 1, 0 ends */
+	/* What a flow-table look-up reads comes first.  Zeek's view is kept
+	 * beside the entry, and only when a record shows it (flow_extra):
+	 * the summary's entries are a quarter smaller without it. */
+	uint32_t ref;           /* its index in the flow table + 1; while free, the next free one's */
 	uint32_t addr[2];       /* IPv4 addresses as stored, or [0] indexes the IPv6 pair */
 	uint16_t port[2];
 	uint8_t family;
@@ -82,7 +83,6 @@ typedef struct trace_conn {
 	uint32_t id;            /* connection number - 1 */
 	uint64_t first_ts, last_ts;
 	trace_side side[2];     /* [0] the client (first SYN or first sender) */
-	zeek_hist zeek;
 } trace_conn;
 
 /* Capture time ts as milliseconds into the connection, wrapping. */

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "trace/observer.h"
+#include "trace/zeek.h"
 #include "trace_capture.h"
 
 #define C TC_C
@@ -536,22 +537,36 @@ static void test_rfc9293_3_10_7_4_fin_ack_retransmitted_fin_wait_2_then_time_wai
 	       TCPS_TIME_WAIT);
 }
 
-/* The budget: at most 200 bytes per tracked connection. */
-static void test_memory_per_connection_within_budget(void **state)
+/* bytes_per_conn with n (at most 64,000) connections open at once. */
+static uint64_t bytes_per_conn(const trace_obs_config *cfg, uint32_t n)
 {
-	(void)state;
 	tc_capture cap;
-	tc_open(&cap, 4, NULL);
-	for (uint32_t i = 0; i < 20000; i++) {
-		cap.cport = (uint16_t)(1024 + (i % 60000));
-		cap.family = 4;
+	tc_open(&cap, 4, cfg);
+	for (uint32_t i = 0; i < n; i++) {
+		cap.cport = (uint16_t)(1024 + i);
 		tc_pkt(&cap, C, SY, i * 7919u, 0, 0, 64240, 0);
 	}
 	trace_obs_stats st;
 	trace_obs_get_stats(cap.obs, &st);
-	assert_true(st.active == 20000);
-	assert_true(st.bytes_per_conn <= 200);
+	assert_int_equal(st.active, n);
 	tc_close(&cap);
+	return st.bytes_per_conn;
+}
+
+/* The issue's budget: at most 200 bytes per tracked connection, for
+ * `trace --summary`, whatever the index's fill (it doubles as it
+ * passes three quarters: just after, it costs the most).  Records that
+ * show Zeek's view keep it beside each entry: 48 bytes more. */
+static void test_memory_per_connection_within_budget(void **state)
+{
+	(void)state;
+	trace_obs_config cfg;
+	trace_obs_config_default(&cfg);
+	cfg.skip_zeek = true;
+	static const uint32_t n[] = { 20000, 21600, 43000, 64000 }; /* 21,505: the index doubles */
+	for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+		assert_true(bytes_per_conn(&cfg, n[i]) <= 200);
+	assert_true(bytes_per_conn(NULL, 20000) <= 200 + sizeof(zeek_hist));
 }
 
 int main(void)
