@@ -234,14 +234,20 @@ FLOW_PREFETCH void flow_prefetch_conn(const flow_table *t, const trace_conn *e)
 }
 
 /* Returns the ref of the likeliest entry (the first way with the
- * hash's tag), 0 when there is none, for flow_find_likely(). */
+ * hash's tag, in its home bucket or the next when the home one passed
+ * entries on), 0 when there is none, for flow_find_likely(). */
 FLOW_PREFETCH uint32_t flow_prefetch_entry(const flow_table *t, uint32_t hash)
 {
 	/* The table may have grown since: any bucket is in range, and this
-	 * is only a hint.  An entry passed on to the next bucket is left to
-	 * the look-up. */
+	 * is only a hint.  Further than the next bucket is left to the
+	 * look-up. */
 	const flow_bucket *b = flow_home(t, hash);
-	unsigned m = flow_ways(b, flow_tag(hash));
+	uint32_t tag = flow_tag(hash);
+	unsigned m = flow_ways(b, tag);
+	if (!m && FLOW_OVERFLOW(b)) {
+		b = flow_next_bucket(t, b);
+		m = flow_ways(b, tag);
+	}
 	if (!m)
 		return 0;
 	uint32_t ref = b->ref[__builtin_ctz(m)];

@@ -555,7 +555,7 @@ static uint64_t bytes_per_conn(const trace_obs_config *cfg, uint32_t n)
 
 /* The issue's budget: at most 200 bytes per tracked connection, for
  * `trace --summary`, whatever the index's fill (it doubles as it
- * passes three quarters: just after, it costs the most).  Records that
+ * passes five eighths: just after, it costs the most).  Records that
  * show Zeek's view keep it beside each entry: 48 bytes more. */
 static void test_memory_per_connection_within_budget(void **state)
 {
@@ -563,7 +563,7 @@ static void test_memory_per_connection_within_budget(void **state)
 	trace_obs_config cfg;
 	trace_obs_config_default(&cfg);
 	cfg.skip_zeek = true;
-	static const uint32_t n[] = { 20000, 21600, 43000, 64000 }; /* 21,505: the index doubles */
+	static const uint32_t n[] = { 17900, 18000, 35800, 36000 }; /* the index doubles at 17,921, 35,841 */
 	for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
 		assert_true(bytes_per_conn(&cfg, n[i]) <= 200);
 	assert_true(bytes_per_conn(NULL, 20000) <= 200 + sizeof(zeek_hist));
