@@ -87,7 +87,7 @@ static trace_obs *observer(size_t *sink)
 
 	trace_obs_config_default(&cfg);
 	/* Small, so that the table's growth is exercised too. */
-	cfg.initial_slots = 4;
+	cfg.initial_conns = 4;
 	cfg.on_segment = on_segment;
 	cfg.on_conn = on_conn;
 	cfg.user = sink;

@@ -60,7 +60,7 @@ void trace_obs_config_default(trace_obs_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	cfg->msl = 30ull * 1000000000ull; /* 2*MSL = 60 s, Linux's TIME_WAIT */
-	cfg->initial_slots = 4096;
+	cfg->initial_conns = 4096;
 	cfg->syn_wait = 3ull * 1000000000ull;
 	cfg->close_wait_after = 5ull * 1000000000ull;
 	cfg->time_wait_threshold = 100;
@@ -81,7 +81,7 @@ trace_obs *trace_obs_new(const trace_obs_config *cfg)
 		free(o);
 		return NULL;
 	}
-	o->flows = flow_new(o->cfg.initial_slots, o->cfg.skip_zeek ? 0 : sizeof(zeek_hist));
+	o->flows = flow_new(o->cfg.initial_conns, o->cfg.skip_zeek ? 0 : sizeof(zeek_hist));
 	o->tw = diag_tw_new();
 	if (!o->flows || !o->tw) {
 		trace_obs_free(o);

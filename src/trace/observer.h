@@ -127,7 +127,7 @@ typedef void trace_diag_fn(void *user, const trace_diag *d);
 
 typedef struct trace_obs_config {
 	uint64_t msl;               /* TIME_WAIT lasts 2*msl of capture time (default 30 s) */
-	uint32_t initial_slots;     /* flow table size hint (default 4096) */
+	uint32_t initial_conns;     /* connections the flow table has room for at first (4096) */
 	trace_seg_fn *on_segment;   /* may be NULL (--summary) */
 	trace_conn_fn *on_conn;
 	trace_diag_fn *on_diag;     /* may be NULL */
