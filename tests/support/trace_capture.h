@@ -13,6 +13,16 @@
 #define TC_S 1 /* from the server */
 #define TC_MAX 64
 
+/* The observer tests' shorthand, so that a segment reads as a tcpdump
+ * line: tc_pkt(&cap, C, SY | A, ...). */
+#define C TC_C
+#define S TC_S
+#define A TCPS_ACK
+#define SY TCPS_SYN
+#define FI TCPS_FIN
+#define RS TCPS_RST
+#define PS TCPS_PSH
+
 typedef struct tc_capture {
 	trace_obs *obs;
 	trace_obs_config cfg;

@@ -9,14 +9,6 @@
 
 #include "trace_capture.h"
 
-#define C TC_C
-#define S TC_S
-#define A TCPS_ACK
-#define SY TCPS_SYN
-#define FI TCPS_FIN
-#define RS TCPS_RST
-#define PS TCPS_PSH
-
 static void exchange(tc_capture *cap)
 {
 	tc_pkt(cap, C, PS | A, 1001, 4001, 499, 502, 1);

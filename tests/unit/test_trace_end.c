@@ -12,13 +12,6 @@
 #include "trace/observer.h"
 #include "trace_capture.h"
 
-#define C TC_C
-#define S TC_S
-#define A TCPS_ACK
-#define SY TCPS_SYN
-#define FI TCPS_FIN
-#define RS TCPS_RST
-
 /* TIME_WAIT ends 2*MSL (60 s by default) of capture time later: seen
  * when the peer's close never completes (its last ACK never shows), so
  * the connection is still tracked when the time runs out. */

@@ -11,11 +11,6 @@
 #include "trace/observer.h"
 #include "trace_capture.h"
 
-#define C TC_C
-#define S TC_S
-#define A TCPS_ACK
-#define SY TCPS_SYN
-
 /* Labels for the window and liveness segments, as Wireshark names them. */
 static void test_labels_keepalive_zero_window_update_probe(void **state)
 {

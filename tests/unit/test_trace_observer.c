@@ -11,14 +11,6 @@
 #include "trace/zeek.h"
 #include "trace_capture.h"
 
-#define C TC_C
-#define S TC_S
-#define A TCPS_ACK
-#define SY TCPS_SYN
-#define FI TCPS_FIN
-#define RS TCPS_RST
-#define PS TCPS_PSH
-
 /* The seed's Concrete Example: each side's state after each segment,
  * as its diagram draws them, and each segment's label. */
 static void test_seed_concrete_example_states_per_segment(void **state)
