@@ -264,6 +264,7 @@ static int run(const trace_opts *o, trace_input *in)
 {
 	trace_render r;
 	trace_render_init(&r, format_of(o), stdout, o->absolute);
+	r.batch = !o->iface; /* a live capture shows each line as it comes */
 	trace_obs_config cfg;
 	trace_obs_config_default(&cfg);
 	/* --summary --json: the connection records alone. */

@@ -3,11 +3,33 @@
 #include "trace/render.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "trace/render_int.h"
+
+/* The state names, each in a slot of its own with its length (so that
+ * a line copies a slot whole), made once from the state table's. */
+typedef struct state_text {
+	char text[15];
+	uint8_t len;
+} state_text;
+static state_text state_texts[TCPS_NSTATES + 1]; /* the last: out of range */
+static pthread_once_t state_texts_once = PTHREAD_ONCE_INIT;
+
+static void state_texts_init(void)
+{
+	for (int s = 0; s <= TCPS_NSTATES; s++) {
+		const char *name = tcps_state_name((tcps_state)s);
+		size_t n = strlen(name);
+		if (n >= sizeof state_texts[s].text)
+			n = sizeof state_texts[s].text - 1;
+		memcpy(state_texts[s].text, name, n);
+		state_texts[s].len = (uint8_t)n;
+	}
+}
 
 int trace_render_init(trace_render *r, trace_format format, FILE *out, bool absolute_seq)
 {
@@ -16,6 +38,7 @@ int trace_render_init(trace_render *r, trace_format format, FILE *out, bool abso
 	r->format = format;
 	r->absolute_seq = absolute_seq;
 	r->opened = time(NULL);
+	pthread_once(&state_texts_once, state_texts_init);
 	return 0;
 }
 
@@ -69,6 +92,14 @@ void trace_render_conn(void *user, const trace_conn_record *rec)
 	}
 }
 
+/* One thread writes: the stream's lock is cost without use on a path
+ * taken once per packet. */
+static void drain(trace_render *r)
+{
+	fwrite_unlocked(r->batched, 1, r->nbatched, r->out);
+	r->nbatched = 0;
+}
+
 void trace_render_finish(trace_render *r)
 {
 	if (r->format == TRACE_FORMAT_SUMMARY) {
@@ -77,6 +108,7 @@ void trace_render_finish(trace_render *r)
 	}
 	else if (r->format == TRACE_FORMAT_ZEEK)
 		trace_zeek_finish(r);
+	drain(r);
 	fflush(r->out);
 }
 
@@ -94,23 +126,56 @@ static bool side_answered(const trace_conn_record *rec, int side)
 	return false;
 }
 
-const char *trace_conn_ending(const trace_conn_record *rec)
+/* The words for how a connection ended, each in a slot of its own with
+ * its length, so that the summary copies a slot whole. */
+typedef struct ending {
+	char text[31];
+	uint8_t len;
+} ending;
+#define ENDING(s) { s, sizeof s - 1 }
+static const ending endings[] = {
+	ENDING("refused (RST to the SYN)"), ENDING("reset by the client"),
+	ENDING("reset by the server"),      ENDING("closed by the client"),
+	ENDING("closed by the server"),     ENDING("closed by both at once"),
+	ENDING("SYN unanswered"),           ENDING("still open"),
+};
+
+static const ending *ending_of(const trace_conn_record *rec)
 {
 	if (rec->reset && rec->reset_by == TRACE_SERVER && !side_answered(rec, TRACE_SERVER))
-		return "refused (RST to the SYN)";
+		return &endings[0];
 	if (rec->reset)
-		return rec->reset_by == TRACE_CLIENT ? "reset by the client" : "reset by the server";
+		return &endings[rec->reset_by == TRACE_CLIENT ? 1 : 2];
 	switch (rec->closed_by) {
 	case TRACE_CLIENT:
-		return "closed by the client";
+		return &endings[3];
 	case TRACE_SERVER:
-		return "closed by the server";
+		return &endings[4];
 	case 2:
-		return "closed by both at once";
+		return &endings[5];
 	}
 	bool client_only_tried = rec->nstates[TRACE_CLIENT] &&
 				 rec->states[TRACE_CLIENT][rec->nstates[TRACE_CLIENT] - 1] == TCPS_SYN_SENT;
-	return client_only_tried && !rec->packets[TRACE_SERVER] ? "SYN unanswered" : "still open";
+	return &endings[client_only_tried && !rec->packets[TRACE_SERVER] ? 6 : 7];
+}
+
+const char *trace_conn_ending(const trace_conn_record *rec)
+{
+	return ending_of(rec)->text;
+}
+
+char *trace_fmt_ending(char *p, const trace_conn_record *rec)
+{
+	const ending *e = ending_of(rec);
+	memcpy(p, e->text, sizeof e->text);
+	return p + e->len;
+}
+
+char *trace_fmt_state(char *p, tcps_state s)
+{
+	const state_text *t = &state_texts[(unsigned)s < TCPS_NSTATES ? s : TCPS_NSTATES];
+	memcpy(p, t->text, sizeof t->text);
+	return p + t->len;
 }
 
 /* ---- the line builder ---- */
@@ -123,12 +188,6 @@ void trace_line_chars(trace_line *l, char c, size_t count)
 	memset(l->buf + l->n, c, count);
 	l->n += count;
 }
-
-/* "00" "01" ... "99": two digits per division. */
-static const char two_digits[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
 
 /* The number of decimal digits of v, without a loop: from its bit
  * length, as log10(2) ~ 1233/4096, then one compare. */
@@ -145,31 +204,55 @@ static size_t digits_of(uint64_t v)
 	return t + 1 - (v < pow10[t]) + (v == 0);
 }
 
-/* The two digits of d < 100 at p. */
-static inline void put_two_digits(char *p, unsigned d)
+/* v < 10^8 as eight ASCII digits, leading zeros included, the first in
+ * the lowest byte (the first in memory once stored).  All eight at once,
+ * in the lanes of one 64-bit word: v splits into two halves below 10^4
+ * (32-bit lanes), each into two below 100 (16-bit lanes), each into two
+ * digits (bytes); the divisions by 100 and 10 are multiplications by
+ * 10486 / 2^20 and 103 / 2^10, exact below 10^4 and 10^2, and no lane's
+ * product reaches the next.  A number costs no loop and no branch on
+ * its length, which varies from one line to the next. */
+static inline uint64_t eight_digits(uint32_t v)
 {
-	p[0] = two_digits[2 * d];
-	p[1] = two_digits[2 * d + 1];
+	uint64_t x = v / 10000 | (uint64_t)(v % 10000) << 32;
+	uint64_t q = ((x * 10486) >> 20) & 0x0000007f0000007full;
+	x = q | (x - q * 100) << 16;
+	q = ((x * 103) >> 10) & 0x000f000f000f000full;
+	x = q | (x - q * 10) << 8;
+	return x + 0x3030303030303030ull;
 }
 
-/* ---- formatting where there is room (the callers make sure) ---- */
+static inline void store8(char *p, uint64_t x)
+{
+	memcpy(p, &x, 8);
+}
+
+/* ---- formatting where there is room (the callers make sure) ----
+ *
+ * A number is stored eight bytes at a time, so up to seven bytes past
+ * its end are written over: TRACE_FMT_MAX leaves room for that. */
+
+/* v < 10^8, in exactly n digits (1 to 8). */
+static inline char *put_digits(char *p, uint32_t v, size_t n)
+{
+	store8(p, eight_digits(v) >> (8 * (8 - n)));
+	return p + n;
+}
 
 char *trace_fmt_u64(char *p, uint64_t v)
 {
-	/* Last digit first, two at a time: no library call for a copy of a
-	 * few bytes. */
-	char *end = p + digits_of(v);
-	p = end;
-	while (v >= 100) {
-		p -= 2;
-		put_two_digits(p, (unsigned)(v % 100));
-		v /= 100;
+	size_t n = digits_of(v);
+	if (__builtin_expect(n <= 8, 1))
+		return put_digits(p, (uint32_t)v, n);
+	/* Eight digits at a time from the right; the leftmost group short. */
+	uint64_t top = v / 100000000u;
+	if (n > 16) {
+		p = put_digits(p, (uint32_t)(top / 100000000u), n - 16);
+		p = put_digits(p, (uint32_t)(top % 100000000u), 8);
+	} else {
+		p = put_digits(p, (uint32_t)top, n - 8);
 	}
-	if (v >= 10)
-		put_two_digits(p - 2, (unsigned)v);
-	else
-		p[-1] = (char)('0' + v);
-	return end;
+	return put_digits(p, (uint32_t)(v % 100000000u), 8);
 }
 
 char *trace_fmt_u64_right(char *p, uint64_t v, size_t width)
@@ -185,11 +268,9 @@ char *trace_fmt_u64_right(char *p, uint64_t v, size_t width)
 char *trace_fmt_secs(char *p, uint64_t ns)
 {
 	p = trace_fmt_u64(p, ns / 1000000000u);
-	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
-	p[0] = '.';
-	put_two_digits(p + 1, us / 10000);
-	put_two_digits(p + 3, us / 100 % 100);
-	put_two_digits(p + 5, us % 100);
+	*p = '.';
+	/* The microseconds: the last six of eight digits. */
+	store8(p + 1, eight_digits((uint32_t)(ns % 1000000000u / 1000u)) >> 16);
 	return p + 7;
 }
 
@@ -299,10 +380,16 @@ void trace_line_endpoint(trace_line *l, const trace_endpoint *ep)
 	line_done(l, scratch, p, trace_fmt_endpoint(p, ep));
 }
 
-void trace_line_flush(trace_line *l, FILE *out)
+void trace_line_flush(trace_render *r, trace_line *l)
 {
-	/* One thread writes: the stream's lock is cost without use on a
-	 * path taken once per packet. */
-	fwrite_unlocked(l->buf, 1, l->n, out);
+	_Static_assert(sizeof r->batched >= TRACE_LINE_MAX, "a line fits in the batch");
+	if (!r->batch) {
+		fwrite_unlocked(l->buf, 1, l->n, r->out);
+	} else {
+		if (sizeof r->batched - r->nbatched < l->n)
+			drain(r);
+		memcpy(r->batched + r->nbatched, l->buf, l->n);
+		r->nbatched += l->n;
+	}
 	l->n = 0;
 }

@@ -6,7 +6,7 @@
  * A trace_render is the observer's `user`: trace_render_segment and
  * trace_render_conn are its callbacks.  Rendering sits on the
  * per-packet path, so a line is built in a stack buffer and written with
- * one fwrite; nothing is allocated per packet (the ladder keeps one byte
+ * one fwrite (or gathered with others: batch); nothing is allocated per packet (the ladder keeps one byte
  * per connection, in an array grown by doubling). */
 #ifndef TCPS_TRACE_RENDER_H
 #define TCPS_TRACE_RENDER_H
@@ -32,6 +32,14 @@ typedef struct trace_render {
 	FILE *out;
 	trace_format format;
 	bool absolute_seq;     /* -S: sequence numbers as on the wire */
+
+	/* Lines go out one fwrite each, as they are made; with batch set
+	 * (a file read as fast as it goes), they gather here and go out a
+	 * block at a time, up to trace_render_finish(): an fwrite of its
+	 * own was a quarter of a summary line's cost. */
+	bool batch;
+	size_t nbatched;
+	char batched[1 << 14];
 
 	/* The ladder: the states it last showed, per connection number
 	 * (client in the low nibble, server in the high one; 0xf: none). */

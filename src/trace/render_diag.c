@@ -59,7 +59,7 @@ static void json_diag(trace_render *r, const trace_diag *d)
 	trace_line_str(&l, ",\"duration_s\":");
 	trace_line_secs(&l, d->duration_ns);
 	trace_line_str(&l, "}\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 }
 
 static void text_diag(trace_render *r, const trace_diag *d, const char *indent)
@@ -85,7 +85,7 @@ static void text_diag(trace_render *r, const trace_diag *d, const char *indent)
 	trace_line_str(&l, "  next:   ");
 	trace_line_str(&l, d->hint);
 	trace_line_str(&l, "\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 }
 
 static void keep(trace_render *r, const trace_diag *d)
@@ -132,7 +132,7 @@ void trace_diag_summary_finish(trace_render *r)
 	trace_line_str(&l, "\ndiagnoses (");
 	trace_line_u64(&l, r->ndiags + r->diags_more);
 	trace_line_str(&l, "):\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 	for (size_t i = 0; i < r->ndiags; i++)
 		text_diag(r, &r->diags[i], "  ");
 	if (r->diags_more) {
@@ -140,6 +140,6 @@ void trace_diag_summary_finish(trace_render *r)
 		trace_line_str(&l, "  ... and ");
 		trace_line_u64(&l, r->diags_more);
 		trace_line_str(&l, " more (every one is in --json)\n");
-		trace_line_flush(&l, r->out);
+		trace_line_flush(r, &l);
 	}
 }

@@ -51,6 +51,8 @@ char *trace_fmt_u64_right(char *p, uint64_t v, size_t width);
 char *trace_fmt_secs(char *p, uint64_t ns);
 char *trace_fmt_addr(char *p, const trace_endpoint *ep);
 char *trace_fmt_endpoint(char *p, const trace_endpoint *ep);
+/* A state's name (trace_render_init() makes the names first). */
+char *trace_fmt_state(char *p, tcps_state s);
 /* A literal's characters at p. */
 #define TRACE_FMT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
 
@@ -66,8 +68,8 @@ void trace_line_pad(trace_line *l, size_t col);
  * ("10.0.0.1:443", "[2001:db8::1]:443"). */
 void trace_line_addr(trace_line *l, const trace_endpoint *ep);
 void trace_line_endpoint(trace_line *l, const trace_endpoint *ep);
-/* Writes the line and empties it. */
-void trace_line_flush(trace_line *l, FILE *out);
+/* Writes the line (or gathers it: batch) and empties it. */
+void trace_line_flush(trace_render *r, trace_line *l);
 
 /* "client" or "server". */
 const char *trace_side_name(int side);
@@ -85,5 +87,7 @@ void trace_diag_summary_finish(trace_render *r);
 /* How the connection ended, in words ("closed by the client", "reset by
  * the server", "SYN unanswered", "still open"). */
 const char *trace_conn_ending(const trace_conn_record *rec);
+/* The same at p. */
+char *trace_fmt_ending(char *p, const trace_conn_record *rec);
 
 #endif

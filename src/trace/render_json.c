@@ -49,7 +49,7 @@ void trace_json_segment(trace_render *r, const trace_seg_event *ev)
 	if (ev->revised[TRACE_CLIENT] || ev->revised[TRACE_SERVER])
 		trace_line_str(&l, ",\"revised\":true");
 	trace_line_str(&l, "}\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 }
 
 static void state_list(trace_line *l, const trace_conn_record *rec, int side)
@@ -113,5 +113,5 @@ void trace_json_conn(trace_render *r, const trace_conn_record *rec)
 	trace_line_str(&l, "\",\"history\":\"");
 	trace_line_str(&l, rec->zeek_history);
 	trace_line_str(&l, "\"}\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 }

@@ -97,7 +97,7 @@ static void show_states(trace_render *r, uint64_t conn, const tcps_state st[2], 
 		state_text(&l, st[TRACE_SERVER]);
 	}
 	trace_line_str(&l, "\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 	if (slot)
 		*slot = (uint8_t)((st[0] & 0xf) | (st[1] & 0xf) << 4);
 }
@@ -115,7 +115,7 @@ static void header(trace_render *r, const trace_seg_event *ev, bool handshake)
 	trace_line_str(&l, ", server ");
 	trace_line_endpoint(&l, &ev->ep[TRACE_SERVER]);
 	trace_line_str(&l, handshake ? " (handshake)\n\n" : " (midstream)\n\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 	line_start(r, &l, 0);
 	size_t base = l.n;
 	trace_line_pad(&l, base + TIME_WIDTH - 4);
@@ -124,7 +124,7 @@ static void header(trace_render *r, const trace_seg_event *ev, bool handshake)
 	trace_line_str(&l, "Client");
 	trace_line_pad(&l, base + SERVER_COL);
 	trace_line_str(&l, "Server\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 	r->printed = true;
 	/* A connection seen from its SYN starts where the seed's does; one
 	 * joined midstream shows its states after its first segment. */
@@ -188,7 +188,7 @@ void trace_ladder_segment(trace_render *r, const trace_seg_event *ev)
 	if (ev->revised[TRACE_CLIENT] || ev->revised[TRACE_SERVER])
 		trace_line_str(&l, " (revised)");
 	trace_line_str(&l, "\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 	show_states(r, ev->conn, ev->state, NULL);
 }
 
@@ -230,7 +230,7 @@ void trace_ladder_conn(trace_render *r, const trace_conn_record *rec)
 	trace_line_str(&l, " ");
 	trace_line_str(&l, rec->zeek_history[0] ? rec->zeek_history : "-");
 	trace_line_str(&l, "\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 	r->printed = true;
 	if (slot)
 		*slot = 0xff;

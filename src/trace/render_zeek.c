@@ -38,7 +38,7 @@ static void header(trace_render *r)
 	stamp(&l, "#open\t", r->opened);
 	trace_line_str(&l, fields);
 	trace_line_str(&l, types);
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 	r->zeek_header = true;
 }
 
@@ -109,7 +109,7 @@ void trace_zeek_conn(trace_render *r, const trace_conn_record *rec)
 	trace_line_str(&l, "\t-\t");
 	trace_line_u64(&l, rec->packets[p]);
 	trace_line_str(&l, "\t-\t-\n");
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 }
 
 void trace_zeek_finish(trace_render *r)
@@ -119,5 +119,5 @@ void trace_zeek_finish(trace_render *r)
 	trace_line l;
 	l.n = 0;
 	stamp(&l, "#close\t", time(NULL));
-	trace_line_flush(&l, r->out);
+	trace_line_flush(r, &l);
 }

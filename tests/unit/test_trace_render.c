@@ -443,6 +443,55 @@ static void test_summary_line_and_totals(void **state)
 	close_fixture(f);
 }
 
+/* Each side's last state by its name in the state table, whatever its
+ * length, and the words for each way a connection ends. */
+static void test_summary_names_every_state_and_ending(void **state)
+{
+	(void)state;
+	for (int st = 0; st < TCPS_NSTATES; st++) {
+		fixture *f = open_fixture(TRACE_FORMAT_SUMMARY, false);
+		trace_conn_record rec = seed_record(f);
+		rec.states[0][5] = (tcps_state)st;
+		rec.states[1][5] = (tcps_state)(TCPS_NSTATES - 1 - st);
+		rec.reset = st & 1;
+		rec.reset_by = st & 2 ? TRACE_SERVER : TRACE_CLIENT;
+		rec.closed_by = st % 4 - 1;
+		trace_render_conn(&f->r, &rec);
+		char want[256];
+		snprintf(want, sizeof want,
+			 "     1  10.0.0.1:43236 > 10.0.0.2:9000  %s/%s  5/4 pkts  499/499 bytes  "
+			 "0.004100 s  %s\n",
+			 tcps_state_name((tcps_state)st), tcps_state_name((tcps_state)(TCPS_NSTATES - 1 - st)),
+			 trace_conn_ending(&rec));
+		assert_string_equal(output(f), want);
+		close_fixture(f);
+	}
+}
+
+/* Gathered lines (batch, as for a file) come out at the end, the same
+ * lines in the same order as written one by one. */
+static void test_summary_batched_lines_are_the_same_lines(void **state)
+{
+	(void)state;
+	fixture *one = open_fixture(TRACE_FORMAT_SUMMARY, false);
+	fixture *batched = open_fixture(TRACE_FORMAT_SUMMARY, false);
+	batched->r.batch = true;
+	trace_conn_record rec = seed_record(one);
+	for (int i = 0; i < 2000; i++) { /* past the batch's room, several times */
+		rec.conn = (uint64_t)i + 1;
+		rec.bytes[0] = (uint64_t)i * 7919;
+		trace_render_conn(&one->r, &rec);
+		trace_render_conn(&batched->r, &rec);
+	}
+	assert_true(strlen(output(one)) > 8 * sizeof batched->r.batched);
+	assert_true(strlen(output(batched)) < strlen(output(one)));
+	trace_render_finish(&one->r);
+	trace_render_finish(&batched->r);
+	assert_string_equal(output(batched), output(one));
+	close_fixture(one);
+	close_fixture(batched);
+}
+
 static void test_summary_and_zeek_need_no_segments(void **state)
 {
 	(void)state;
@@ -511,6 +560,17 @@ static void test_line_numbers_as_printf(void **state)
 			assert_string_equal(line_text(&l), want);
 		}
 	}
+	/* Every number of up to six digits, and a spread of longer ones:
+	 * each length, each digit in each place. */
+	uint64_t x = 88172645463325252ull;
+	for (uint64_t i = 0; i < 1200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t v = i < 1000000 ? i : x >> (x % 64);
+		trace_line l = { .n = 0 };
+		trace_line_u64(&l, v);
+		snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+		assert_string_equal(line_text(&l), want);
+	}
 }
 
 int main(void)
@@ -530,6 +590,8 @@ int main(void)
 		cmocka_unit_test(test_ladder_midstream_and_revised),
 		cmocka_unit_test(test_ladder_numbers_lines_while_connections_overlap),
 		cmocka_unit_test(test_summary_line_and_totals),
+		cmocka_unit_test(test_summary_names_every_state_and_ending),
+		cmocka_unit_test(test_summary_batched_lines_are_the_same_lines),
 		cmocka_unit_test(test_summary_and_zeek_need_no_segments),
 		cmocka_unit_test(test_line_ipv4_every_octet_as_inet_ntop),
 		cmocka_unit_test(test_line_numbers_as_printf),
