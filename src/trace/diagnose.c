@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static const char *const side_name[2] = { "client", "server" };
 
@@ -239,7 +242,7 @@ typedef struct tw_entry {
  * rather than one per way; the entry itself is read only when its tag
  * matches.  The counts here stop at UINT32_MAX (they only choose which
  * way to replace); the entries hold the exact ones. */
-#define TW_WAYS 4
+#define TW_WAYS 4 /* tw_tags_match() compares the four at once */
 typedef struct tw_set {
 	uint32_t tag[TW_WAYS];
 	uint32_t count[TW_WAYS]; /* 0: the way is empty */
@@ -290,17 +293,34 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
+/* Runs once per TIME_WAIT: four products side by side, then one mix,
+ * rather than four mixes one after the other. */
 static uint64_t tw_hash(const trace_endpoint *l, const trace_endpoint *r)
 {
 	uint64_t w[4];
 	memcpy(w, l->addr, 16);
 	memcpy(w + 2, r->addr, 16);
-	return mix64(w[0] ^ mix64(w[1] ^ mix64(w[2] ^ mix64(w[3] ^ r->port))));
+	return mix64((w[0] * 0x9e3779b97f4a7c15ull) ^ (w[1] * 0xc2b2ae3d27d4eb4full) ^
+		     (w[2] * 0x165667b19e3779f9ull) ^ ((w[3] ^ r->port) * 0xd6e8feb86659fd93ull));
 }
 
 static uint32_t tw_tag(uint64_t h)
 {
 	return (uint32_t)(h >> 32);
+}
+
+/* The ways whose tag is tag, a bit each. */
+static unsigned tw_tags_match(const tw_set *set, uint32_t tag)
+{
+#ifdef __SSE2__
+	__m128i eq = _mm_cmpeq_epi32(_mm_loadu_si128((const __m128i *)set->tag), _mm_set1_epi32((int)tag));
+	return (unsigned)_mm_movemask_ps(_mm_castsi128_ps(eq));
+#else
+	unsigned m = 0;
+	for (int w = 0; w < TW_WAYS; w++)
+		m |= (unsigned)(set->tag[w] == tag) << w;
+	return m;
+#endif
 }
 
 static bool tw_same(const tw_entry *e, const trace_endpoint *l, const trace_endpoint *r)
@@ -360,17 +380,20 @@ static void tw_count(diag_tw *t, const trace_conn_record *r, int side)
 	uint32_t tag = tw_tag(h);
 	tw_set *set = &t->sets[k];
 	tw_entry *ways = &t->e[k * TW_WAYS];
-	int slot = -1;
-	for (int w = 0; w < TW_WAYS; w++) {
-		if (set->count[w] && set->tag[w] == tag && tw_same(&ways[w], &local, &remote)) {
+	/* A pair's tag rarely matches (most TIME_WAITs of a busy client go
+	 * to a pair of their own): only the ways whose tags do are read. */
+	for (unsigned m = tw_tags_match(set, tag); m; m &= m - 1) {
+		int w = __builtin_ctz(m);
+		if (set->count[w] && tw_same(&ways[w], &local, &remote)) {
 			ways[w].count++;
 			ways[w].last = r->last_ts;
 			set->count[w] = count32(ways[w].count);
 			return;
 		}
-		if (slot < 0 || set->count[w] < set->count[slot])
-			slot = w;
 	}
+	int slot = 0;
+	for (int w = 1; w < TW_WAYS; w++)
+		slot = set->count[w] < set->count[slot] ? w : slot;
 	/* The entry is only written (no cache miss to wait for) unless its
 	 * count outgrew the set's copy. */
 	uint64_t inherited = set->count[slot] < UINT32_MAX ? set->count[slot] : ways[slot].count;
