@@ -222,8 +222,12 @@ static inline uint64_t eight_digits(uint32_t v)
 	return x + 0x3030303030303030ull;
 }
 
+/* x's lowest byte first, whatever the machine's byte order. */
 static inline void store8(char *p, uint64_t x)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
 	memcpy(p, &x, 8);
 }
 

@@ -6,8 +6,9 @@
  * A trace_render is the observer's `user`: trace_render_segment and
  * trace_render_conn are its callbacks.  Rendering sits on the
  * per-packet path, so a line is built in a stack buffer and written with
- * one fwrite (or gathered with others: batch); nothing is allocated per packet (the ladder keeps one byte
- * per connection, in an array grown by doubling). */
+ * one fwrite (or gathered with others: batch); nothing is allocated per
+ * packet (the ladder keeps one byte per connection, in an array grown by
+ * doubling). */
 #ifndef TCPS_TRACE_RENDER_H
 #define TCPS_TRACE_RENDER_H
 

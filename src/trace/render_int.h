@@ -51,7 +51,8 @@ char *trace_fmt_u64_right(char *p, uint64_t v, size_t width);
 char *trace_fmt_secs(char *p, uint64_t ns);
 char *trace_fmt_addr(char *p, const trace_endpoint *ep);
 char *trace_fmt_endpoint(char *p, const trace_endpoint *ep);
-/* A state's name (trace_render_init() makes the names first). */
+/* A state's name: its 16-byte slot is copied whole (trace_render_init()
+ * makes the slots first). */
 char *trace_fmt_state(char *p, tcps_state s);
 /* A literal's characters at p. */
 #define TRACE_FMT_LIT(p, lit) (memcpy((p), (lit), sizeof(lit) - 1), (p) + sizeof(lit) - 1)
@@ -87,7 +88,7 @@ void trace_diag_summary_finish(trace_render *r);
 /* How the connection ended, in words ("closed by the client", "reset by
  * the server", "SYN unanswered", "still open"). */
 const char *trace_conn_ending(const trace_conn_record *rec);
-/* The same at p. */
+/* The same at p: its 32-byte slot is copied whole. */
 char *trace_fmt_ending(char *p, const trace_conn_record *rec);
 
 #endif
