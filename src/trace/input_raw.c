@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
+#include "trace/file_map.h"
 #include "trace/input_int.h"
 #include "trace/input_pcapng.h"
 
@@ -35,6 +37,12 @@ enum {
 	/* libpcap's MAXIMUM_SNAPLEN, its max_snaplen_for_dlt() for every link
 	 * type the decoder reads. */
 	RAW_MAX_SNAPLEN = 262144,
+	/* How far ahead of a record the file is loaded: a mapped file is
+	 * read from memory the caches have not seen (read() copied it
+	 * through them), and the hardware's own prefetch stops at each page
+	 * (1 KiB: 4 % less time than none on the bench's files, 512 B or
+	 * 2 KiB no better). */
+	RAW_PREFETCH = 1024,
 };
 
 enum {
@@ -64,7 +72,8 @@ struct rawpcap {
 	uint32_t snapshot;     /* the file's snap length, as libpcap adjusts it */
 	bool filtered;
 	struct bpf_program prog;
-	uint8_t *buf;          /* cap bytes */
+	uint8_t *buf;          /* cap bytes; in the mapping when map.data */
+	file_map map;          /* a regular file, mapped (file_map.h) */
 	size_t cap;
 	size_t lo, hi;         /* unread bytes: buf[lo..hi) */
 	off_t base;            /* the file offset of buf[0] */
@@ -84,6 +93,18 @@ static inline uint16_t rd16(const uint8_t *p, bool swapped)
 
 	memcpy(&v, p, 2);
 	return swapped ? __builtin_bswap16(v) : v;
+}
+
+/* Loads the file RAW_PREFETCH bytes ahead of the record at buf[lo]:
+ * mapped, it is read from memory the caches have not seen (read() copied
+ * it through them), and the hardware's own prefetch stops at each page.
+ * Two lines: a record of about 100 bytes (tcpdump -s 96) would leave
+ * every other line out with one, and a loop over what is not loaded yet
+ * costs more (its trip count is hard to predict). */
+static inline void raw_prefetch(const rawpcap *r)
+{
+	__builtin_prefetch(r->buf + r->lo + RAW_PREFETCH);
+	__builtin_prefetch(r->buf + r->lo + RAW_PREFETCH + 64);
 }
 
 /* Whether the file header is one rawpcap reads; sets swapped and usec. */
@@ -120,8 +141,51 @@ void raw_free(rawpcap *r)
 	free(r->filter);
 	ng_free(&r->ngr);
 	free(r->prefix);
-	free(r->buf);
+	if (r->map.data)
+		file_map_close(&r->map);
+	else
+		free(r->buf);
 	free(r);
+}
+
+/* The file mapped from here on, when it can be: buf becomes the mapping
+ * (at the file offset of buf[0]), what it held read again from there. */
+static void raw_map(rawpcap *r)
+{
+	if (!file_map_open(&r->map, r->src.fd))
+		return;
+	if (r->map.size < (size_t)r->base + r->lo) {
+		file_map_close(&r->map);
+		return;
+	}
+	free(r->buf);
+	r->buf = (uint8_t *)r->map.data + r->base;
+	r->cap = r->map.size - (size_t)r->base;
+	r->hi = r->lo;
+}
+
+/* The mapped file has grown since it was mapped (a capture still being
+ * written): the rest is read with read(), after what is left unread in
+ * the mapping.  false when it has not grown, or on failure (the input
+ * then ends where the mapping does). */
+static bool raw_unmap_grown(rawpcap *r)
+{
+	struct stat st;
+	size_t left = r->hi - r->lo, cap = left > RAW_BUF ? left : RAW_BUF;
+	off_t at = r->base + (off_t)r->hi;
+	uint8_t *b;
+
+	if (fstat(r->src.fd, &st) != 0 || st.st_size <= at || lseek(r->src.fd, at, SEEK_SET) != at ||
+	    !(b = malloc(cap)))
+		return false;
+	memcpy(b, r->buf + r->lo, left);
+	file_map_close(&r->map);
+	r->buf = b;
+	r->cap = cap;
+	r->base += (off_t)r->lo;
+	r->lo = 0;
+	r->hi = left;
+	return true;
 }
 
 /* Makes at least n unread bytes available, unless the input ends first.
@@ -130,6 +194,13 @@ static int raw_fill(trace_input *in, rawpcap *r, size_t n)
 {
 	if (r->hi - r->lo >= n)
 		return 0;
+	if (r->map.data) {
+		size_t at = (size_t)r->base; /* the file offset of buf[0] */
+
+		r->hi = file_map_ready(&r->map, at + r->lo, at + r->lo + n) - at;
+		if (r->hi - r->lo >= n || !raw_unmap_grown(r))
+			return 0;
+	}
 	if (r->lo + n > r->cap) {
 		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
 		r->base += (off_t)r->lo;
@@ -236,6 +307,23 @@ static __attribute__((noinline)) int raw_too_long(trace_input *in, rawpcap *r, u
 
 static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_char **data);
 
+/* The mapped file shrank while it was read: the record being read may
+ * hold zeros from past its new end, and is not handed out.  `good`: the
+ * records read before it. */
+static __attribute__((noinline)) int raw_cut(trace_input *in, uint64_t good)
+{
+	struct stat st;
+
+	if (fstat(in->raw->src.fd, &st) == 0)
+		snprintf(in->err, sizeof in->err,
+			 "%s: the file shrank to %lld bytes while it was read (after %llu good records)",
+			 in->name, (long long)st.st_size, (unsigned long long)good);
+	else
+		snprintf(in->err, sizeof in->err, "%s: the file shrank while it was read (after %llu good records)",
+			 in->name, (unsigned long long)good);
+	return -1;
+}
+
 /* The next record past the filter, as libpcap's pcap_next_ex would give
  * it: 1 with *h and *data set, 0 at the end, -1 with in->err set. */
 static inline int raw_next(trace_input *in, struct pcap_pkthdr *h, const u_char **data)
@@ -251,6 +339,8 @@ static inline int raw_next(trace_input *in, struct pcap_pkthdr *h, const u_char 
 
 		if (in->stop)
 			return 0;
+		if (file_map_cut(&r->map)) /* in a record the filter passed over */
+			return raw_cut(in, in->st.packets);
 		if (r->hi - r->lo < RAW_REC_HDR && (rc = raw_more(in, r, 0)) <= 0)
 			return rc;
 		rec = r->buf + r->lo;
@@ -263,6 +353,7 @@ static inline int raw_next(trace_input *in, struct pcap_pkthdr *h, const u_char 
 			rec = r->buf + r->lo;
 		}
 		r->lo += RAW_REC_HDR + caplen;
+		raw_prefetch(r);
 		h->ts.tv_sec = (int32_t)rd32(rec, r->swapped);
 		h->ts.tv_usec = (int32_t)rd32(rec + 4, r->swapped);
 		if (r->usec)
@@ -379,6 +470,8 @@ static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_c
 
 		if (in->stop)
 			return 0;
+		if (file_map_cut(&r->map))
+			return raw_cut(in, in->st.packets);
 		if (r->hi - r->lo < NG_BLOCK_HDR ||
 		    r->hi - r->lo < (len = ng_block_length(&r->ngr, r->buf + r->lo, what)) || !len) {
 			if ((rc = ng_whole(in, r)) <= 0)
@@ -387,6 +480,7 @@ static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_c
 		}
 		block = r->buf + r->lo;
 		r->lo += len;
+		raw_prefetch(r);
 		rc = ng_block(&r->ngr, block, len, h, data, &r->lt, what);
 		if (rc < 0) {
 			in->rec_start = r->base + (off_t)(r->lo - len);
@@ -501,6 +595,7 @@ static rawpcap *ng_open(trace_input *in, rawpcap *r, const source *s, bool swapp
 	r->lo = (size_t)n;
 	r->base = s->start;
 	r->snapshot = (uint32_t)pcap_snapshot(in->p);
+	raw_map(r);
 	return r;
 }
 
@@ -561,6 +656,7 @@ rawpcap *raw_open(trace_input *in, const source *s, char *perr)
 	r->snapshot = (uint32_t)pcap_snapshot(in->p);
 	r->lt = pcap_datalink(in->p);
 	r->base = s->start + FILE_HDR;
+	raw_map(r);
 	return r;
 }
 
@@ -597,6 +693,8 @@ __attribute__((flatten)) int raw_input_next(trace_input *in, trace_pkt *pkt)
 		in->st.packets++;
 		int lt = in->raw->lt;
 		r = trace_decode(lt, data, h.caplen, h.len, pkt, &why);
+		if (file_map_cut(&in->raw->map))
+			return raw_cut(in, in->st.packets - 1);
 		if (r != TRACE_DEC_TCP) {
 			/* a pcapng interface of a link type the decoder does not read */
 			if (r == TRACE_DEC_MALFORMED && !trace_decode_linktype_supported(lt))

@@ -516,6 +516,103 @@ static void test_truncated_through_pipe(void **state)
 	free(path);
 }
 
+/* ---- A file that changes while it is read ----
+ *
+ * A regular file is read through a mapping of it (file_map.c); these are
+ * the two ways it can change under the reader: cut short (a mapped page
+ * past the new end raises SIGBUS) and grown (a capture still being
+ * written, past the mapping's end). */
+
+/* n records of headers alone (54-byte frames, 70 bytes a record), record
+ * i with sequence number i. */
+#define SMALL_FRAME 54
+static char *write_small(size_t n)
+{
+	rec *r = calloc(n, sizeof *r);
+
+	assert_non_null(r);
+	for (size_t i = 0; i < n; i++)
+		set_whole(&r[i], tcp_frame(r[i].b, DLT_EN10MB, 80, (uint32_t)i, 0), T0_SEC, (uint32_t)i);
+	assert_int_equal(r[0].len, SMALL_FRAME);
+	char *path = write_capture(DLT_EN10MB, PCAP_TSTAMP_PRECISION_MICRO, 65535, r, n);
+	free(r);
+	return path;
+}
+
+static void assert_next_seq(trace_input *in, uint32_t seq)
+{
+	trace_pkt p;
+	int rc = trace_input_next(in, &p);
+
+	if (rc != 1)
+		fail_msg("record %u: %d (%s)", seq, rc, trace_input_error(in));
+	assert_int_equal(p.seg.seq, seq);
+}
+
+/* Cut to 64 KiB after the first ten records were read: every record
+ * wholly before the cut comes out as it is, then an error naming the
+ * file's new size, never a crash (nor records made of zeros). */
+static void test_file_cut_while_read(void **state)
+{
+	enum { N = 3000, CUT = 65536 };
+	char *path = write_small(N);
+	trace_input *in = open_ok(path, NULL);
+	size_t whole = (CUT - PCAP_FILE_HDR) / (PCAP_REC_HDR + SMALL_FRAME);
+	trace_pkt p;
+
+	(void)state;
+	for (uint32_t i = 0; i < 10; i++)
+		assert_next_seq(in, i);
+	assert_int_equal(truncate(path, CUT), 0);
+	for (uint32_t i = 10; i < whole; i++)
+		assert_next_seq(in, i);
+	assert_int_equal(trace_input_next(in, &p), -1);
+	if (!strstr(trace_input_error(in), "shrank to 65536 bytes while it was read"))
+		fail_msg("%s", trace_input_error(in));
+	char want[64];
+	snprintf(want, sizeof want, "after %zu good records", whole);
+	if (!strstr(trace_input_error(in), want))
+		fail_msg("\"%s\" not in \"%s\"", want, trace_input_error(in));
+	trace_input_close(in);
+	unlink(path);
+	free(path);
+}
+
+/* Records appended after the file was opened (tcpdump -w still writing)
+ * are read too, as read() would have read them. */
+static void test_file_grown_while_read(void **state)
+{
+	char *path = write_small(300), *more = write_small(500);
+	trace_input *in = open_ok(path, NULL);
+	long more_size = file_size(more);
+	uint8_t *tail = malloc((size_t)more_size);
+	FILE *f;
+	trace_pkt p;
+
+	(void)state;
+	for (uint32_t i = 0; i < 200; i++)
+		assert_next_seq(in, i);
+	/* the second file's records 300 to 499, after the first's 300 */
+	f = fopen(more, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(tail, 1, (size_t)more_size, f), (size_t)more_size);
+	fclose(f);
+	f = fopen(path, "ab");
+	assert_non_null(f);
+	size_t from = PCAP_FILE_HDR + 300 * (PCAP_REC_HDR + SMALL_FRAME);
+	assert_int_equal(fwrite(tail + from, 1, (size_t)more_size - from, f), (size_t)more_size - from);
+	fclose(f);
+	for (uint32_t i = 200; i < 500; i++)
+		assert_next_seq(in, i);
+	assert_int_equal(trace_input_next(in, &p), 0);
+	trace_input_close(in);
+	free(tail);
+	unlink(more);
+	free(more);
+	unlink(path);
+	free(path);
+}
+
 static void test_not_a_capture(void **state)
 {
 	static const char text[] = "this is a text file, not a capture of any kind\n";
@@ -679,6 +776,8 @@ int main(void)
 		cmocka_unit_test(test_snaplen_96),
 		cmocka_unit_test(test_truncated_mid_record),
 		cmocka_unit_test(test_truncated_through_pipe),
+		cmocka_unit_test(test_file_cut_while_read),
+		cmocka_unit_test(test_file_grown_while_read),
 		cmocka_unit_test(test_not_a_capture),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unsupported_link_type),
