@@ -23,7 +23,6 @@ static struct {
 	volatile sig_atomic_t cut;
 } slots[SLOTS];
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
-static volatile sig_atomic_t never_cut;
 static struct sigaction previous; /* SIGBUS's action before on_sigbus */
 
 static pthread_once_t page_once = PTHREAD_ONCE_INIT;
@@ -108,7 +107,6 @@ bool file_map_open(file_map *m, int fd)
 {
 	struct stat st;
 	memset(m, 0, sizeof *m);
-	m->cut = &never_cut;
 	m->slot = -1;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
 	    (uintmax_t)st.st_size > SIZE_MAX / 2)
@@ -163,5 +161,5 @@ void file_map_close(file_map *m)
 	give_slot(m->slot);
 	munmap((void *)m->data, m->size);
 	m->data = NULL;
-	m->cut = &never_cut;
+	m->cut = NULL;
 }

@@ -23,7 +23,7 @@ typedef struct file_map {
 	size_t size;                  /* its size when it was mapped */
 	size_t ready;                 /* [0, ready): page tables filled */
 	size_t released;              /* [0, released): given back */
-	volatile sig_atomic_t *cut;   /* set when a page past the file's end was read */
+	volatile sig_atomic_t *cut;   /* set when a page past the file's end was read; NULL unmapped */
 	int slot;                     /* its place among the mappings SIGBUS checks */
 } file_map;
 
@@ -39,7 +39,7 @@ size_t file_map_ready(file_map *m, size_t from, size_t end);
  * as zeros, and what was read from there on is not the file's. */
 static inline bool file_map_cut(const file_map *m)
 {
-	return *m->cut != 0;
+	return m->cut && *m->cut;
 }
 void file_map_close(file_map *m);
 
