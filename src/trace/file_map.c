@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 /* A window of 4 MiB: the page tables of 1,024 pages filled in one call.
- * 16 or 64 MiB saved little more time, and the bench counts the resident
- * window against each connection tracked (4 bytes each on its file of a
- * million; 1 MiB windows took more time). */
+ * 16 or 64 MiB saved no more time, and the bench counts what is resident
+ * against each connection tracked (6 bytes each on its file of a
+ * million); 1 MiB windows took more time. */
 enum { WINDOW = 4 << 20 };
 
 /* The mappings SIGBUS may come from.  The handler reads them without a
