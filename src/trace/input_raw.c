@@ -232,9 +232,30 @@ static int raw_fill(trace_input *in, rawpcap *r, size_t n)
 	return 0;
 }
 
-/* A bad record: the message names where it starts. */
+/* The mapped file shrank while it was read: what was read from past its
+ * new end is zeros, and the record being read is not handed out.  `good`:
+ * the records read before it.  Checked where a record is handed out and
+ * where one is passed over (no other read of the file goes unchecked). */
+static __attribute__((noinline)) int raw_cut(trace_input *in, uint64_t good)
+{
+	struct stat st;
+
+	if (fstat(in->raw->src.fd, &st) == 0)
+		snprintf(in->err, sizeof in->err,
+			 "%s: the file shrank to %lld bytes while it was read (after %llu good records)",
+			 in->name, (long long)st.st_size, (unsigned long long)good);
+	else
+		snprintf(in->err, sizeof in->err, "%s: the file shrank while it was read (after %llu good records)",
+			 in->name, (unsigned long long)good);
+	return -1;
+}
+
+/* A bad record: the message names where it starts; in a file that
+ * shrank while it was read, it is the cut's zeros. */
 static int raw_bad(trace_input *in, const char *what)
 {
+	if (file_map_cut(&in->raw->map))
+		return raw_cut(in, in->st.packets);
 	snprintf(in->err, sizeof in->err,
 		 "%s: bad record at byte offset %lld (after %llu good records): %s", in->name,
 		 (long long)in->rec_start, (unsigned long long)in->st.packets, what);
@@ -305,23 +326,6 @@ static __attribute__((noinline)) int raw_too_long(trace_input *in, rawpcap *r, u
 
 static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_char **data);
 
-/* The mapped file shrank while it was read: the record being read may
- * hold zeros from past its new end, and is not handed out.  `good`: the
- * records read before it. */
-static __attribute__((noinline)) int raw_cut(trace_input *in, uint64_t good)
-{
-	struct stat st;
-
-	if (fstat(in->raw->src.fd, &st) == 0)
-		snprintf(in->err, sizeof in->err,
-			 "%s: the file shrank to %lld bytes while it was read (after %llu good records)",
-			 in->name, (long long)st.st_size, (unsigned long long)good);
-	else
-		snprintf(in->err, sizeof in->err, "%s: the file shrank while it was read (after %llu good records)",
-			 in->name, (unsigned long long)good);
-	return -1;
-}
-
 /* The next record past the filter, as libpcap's pcap_next_ex would give
  * it: 1 with *h and *data set, 0 at the end, -1 with in->err set. */
 static inline int raw_next(trace_input *in, struct pcap_pkthdr *h, const u_char **data)
@@ -337,8 +341,6 @@ static inline int raw_next(trace_input *in, struct pcap_pkthdr *h, const u_char 
 
 		if (in->stop)
 			return 0;
-		if (file_map_cut(&r->map)) /* in a record the filter passed over */
-			return raw_cut(in, in->st.packets);
 		if (r->hi - r->lo < RAW_REC_HDR && (rc = raw_more(in, r, 0)) <= 0)
 			return rc;
 		rec = r->buf + r->lo;
@@ -361,8 +363,11 @@ static inline int raw_next(trace_input *in, struct pcap_pkthdr *h, const u_char 
 		h->caplen = caplen > r->snapshot ? r->snapshot : caplen;
 		h->len = rd32(rec + 12, r->swapped);
 		*data = rec + RAW_REC_HDR;
-		if (r->filtered && !pcap_offline_filter(&r->prog, h, *data))
+		if (r->filtered && !pcap_offline_filter(&r->prog, h, *data)) {
+			if (file_map_cut(&r->map))
+				return raw_cut(in, in->st.packets);
 			continue;
+		}
 		return 1;
 	}
 }
@@ -468,8 +473,6 @@ static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_c
 
 		if (in->stop)
 			return 0;
-		if (file_map_cut(&r->map))
-			return raw_cut(in, in->st.packets);
 		if (r->hi - r->lo < NG_BLOCK_HDR ||
 		    r->hi - r->lo < (len = ng_block_length(&r->ngr, r->buf + r->lo, what)) || !len) {
 			if ((rc = ng_whole(in, r)) <= 0)
@@ -484,17 +487,17 @@ static int ng_next(trace_input *in, rawpcap *r, struct pcap_pkthdr *h, const u_c
 			in->rec_start = r->base + (off_t)(r->lo - len);
 			return raw_bad(in, what);
 		}
-		if (rc == 0)
-			continue;
-		if (r->filtered) {
+		if (rc > 0 && r->filtered) {
 			const struct bpf_program *prog = ng_filter(in, r);
 
 			if (!prog)
 				return -1;
-			if (!pcap_offline_filter(prog, h, *data))
-				continue;
+			rc = pcap_offline_filter(prog, h, *data) != 0;
 		}
-		return 1;
+		if (rc > 0)
+			return 1;
+		if (file_map_cut(&r->map)) /* passed over, after a cut */
+			return raw_cut(in, in->st.packets);
 	}
 }
 

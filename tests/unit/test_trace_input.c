@@ -232,6 +232,13 @@ static void assert_open_fails(const char *path, const char *filter, const char *
 		fail_msg("\"%s\" not in \"%s\"", part, err);
 }
 
+/* The input's last error holds `part`. */
+static void assert_error_has(const trace_input *in, const char *part)
+{
+	if (!strstr(trace_input_error(in), part))
+		fail_msg("\"%s\" not in \"%s\"", part, trace_input_error(in));
+}
+
 static void assert_next_tcp(trace_input *in, uint64_t index, uint16_t dport, uint32_t seq,
 			    uint32_t len, uint64_t ts)
 {
@@ -473,9 +480,8 @@ static void read_two_then_error(trace_input *in, const char *offset)
 	assert_int_equal(trace_input_next(in, &p), 1);
 	assert_int_equal(p.seg.seq, 100);
 	assert_int_equal(trace_input_next(in, &p), -1);
-	if (!strstr(trace_input_error(in), offset))
-		fail_msg("\"%s\" not in \"%s\"", offset, trace_input_error(in));
-	assert_non_null(strstr(trace_input_error(in), "truncated"));
+	assert_error_has(in, offset);
+	assert_error_has(in, "truncated");
 }
 
 static void test_truncated_mid_record(void **state)
@@ -510,7 +516,7 @@ static void test_truncated_through_pipe(void **state)
 				 NULL, err);
 	assert_non_null(in);
 	read_two_then_error(in, "byte offset 364 ");
-	assert_non_null(strstr(trace_input_error(in), "standard input"));
+	assert_error_has(in, "standard input");
 	trace_input_close(in);
 	unlink(path);
 	free(path);
@@ -549,6 +555,19 @@ static void assert_next_seq(trace_input *in, uint32_t seq)
 	assert_int_equal(p.seg.seq, seq);
 }
 
+/* The error of a file cut to 64 KiB while it was read, after `good`
+ * records. */
+static void assert_cut(trace_input *in, size_t good)
+{
+	trace_pkt p;
+	char want[64];
+
+	assert_int_equal(trace_input_next(in, &p), -1);
+	assert_error_has(in, "shrank to 65536 bytes while it was read");
+	snprintf(want, sizeof want, "after %zu good records", good);
+	assert_error_has(in, want);
+}
+
 /* Cut to 64 KiB after the first ten records were read: every record
  * wholly before the cut comes out as it is, then an error naming the
  * file's new size, never a crash (nor records made of zeros). */
@@ -558,7 +577,6 @@ static void test_file_cut_while_read(void **state)
 	char *path = write_small(N);
 	trace_input *in = open_ok(path, NULL);
 	size_t whole = (CUT - PCAP_FILE_HDR) / (PCAP_REC_HDR + SMALL_FRAME);
-	trace_pkt p;
 
 	(void)state;
 	for (uint32_t i = 0; i < 10; i++)
@@ -566,13 +584,7 @@ static void test_file_cut_while_read(void **state)
 	assert_int_equal(truncate(path, CUT), 0);
 	for (uint32_t i = 10; i < whole; i++)
 		assert_next_seq(in, i);
-	assert_int_equal(trace_input_next(in, &p), -1);
-	if (!strstr(trace_input_error(in), "shrank to 65536 bytes while it was read"))
-		fail_msg("%s", trace_input_error(in));
-	char want[64];
-	snprintf(want, sizeof want, "after %zu good records", whole);
-	if (!strstr(trace_input_error(in), want))
-		fail_msg("\"%s\" not in \"%s\"", want, trace_input_error(in));
+	assert_cut(in, whole);
 	trace_input_close(in);
 	unlink(path);
 	free(path);
@@ -739,9 +751,47 @@ static void test_pcapng(void **state)
 		char want[64];
 
 		snprintf(want, sizeof want, "byte offset %zu ", third);
-		if (!strstr(trace_input_error(in), want))
-			fail_msg("\"%s\" not in \"%s\"", want, trace_input_error(in));
+		assert_error_has(in, want);
 	}
+	trace_input_close(in);
+	unlink(path);
+	free(path);
+}
+
+/* A pcapng file cut to 64 KiB while it is read, as the classic one
+ * above: the blocks wholly before the cut, then the cut's error (not a
+ * bad block made of its zeros).  3,000 blocks of 88 bytes after 48 of
+ * headers. */
+static void test_pcapng_cut_while_read(void **state)
+{
+	enum { N = 3000, HEADERS = 48, BLOCK = 88, CUT = 65536 };
+	static buf b;
+	uint8_t frame[FRAME_MAX];
+	char *path = temp_path();
+	FILE *f = fopen(path, "wb");
+	size_t len, whole = (CUT - HEADERS) / BLOCK;
+	trace_input *in;
+
+	(void)state;
+	assert_non_null(f);
+	b.n = 0;
+	pcapng_headers(&b);
+	assert_int_equal(b.n, HEADERS);
+	for (uint32_t i = 0; i < N; i++) {
+		len = tcp_frame(frame, DLT_EN10MB, 80, i, 0);
+		pcapng_epb(&b, frame, (uint32_t)len, T0_SEC * 1000000ull + i);
+		assert_int_equal(fwrite(b.b, 1, b.n, f), b.n);
+		b.n = 0;
+	}
+	fclose(f);
+	assert_int_equal(file_size(path), HEADERS + N * BLOCK);
+	in = open_ok(path, NULL);
+	for (uint32_t i = 0; i < 10; i++)
+		assert_next_seq(in, i);
+	assert_int_equal(truncate(path, CUT), 0);
+	for (uint32_t i = 10; i < whole; i++)
+		assert_next_seq(in, i);
+	assert_cut(in, whole);
 	trace_input_close(in);
 	unlink(path);
 	free(path);
@@ -782,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unsupported_link_type),
 		cmocka_unit_test(test_pcapng),
+		cmocka_unit_test(test_pcapng_cut_while_read),
 		cmocka_unit_test(test_live_unknown_interface),
 	};
 
