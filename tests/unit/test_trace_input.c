@@ -555,17 +555,29 @@ static void assert_next_seq(trace_input *in, uint32_t seq)
 	assert_int_equal(p.seg.seq, seq);
 }
 
-/* The error of a file cut to 64 KiB while it was read, after `good`
- * records. */
-static void assert_cut(trace_input *in, size_t good)
+/* Reads the capture at path (records numbered by their sequence
+ * numbers) through a cut to 64 KiB made after its first ten records:
+ * the `whole` records before the cut as they are, then the cut's error.
+ * Removes the file. */
+#define CUT 65536
+static void read_through_cut(char *path, size_t whole)
 {
+	trace_input *in = open_ok(path, NULL);
 	trace_pkt p;
 	char want[64];
 
+	for (uint32_t i = 0; i < 10; i++)
+		assert_next_seq(in, i);
+	assert_int_equal(truncate(path, CUT), 0);
+	for (uint32_t i = 10; i < whole; i++)
+		assert_next_seq(in, i);
 	assert_int_equal(trace_input_next(in, &p), -1);
 	assert_error_has(in, "shrank to 65536 bytes while it was read");
-	snprintf(want, sizeof want, "after %zu good records", good);
+	snprintf(want, sizeof want, "after %zu good records", whole);
 	assert_error_has(in, want);
+	trace_input_close(in);
+	unlink(path);
+	free(path);
 }
 
 /* Cut to 64 KiB after the first ten records were read: every record
@@ -573,21 +585,8 @@ static void assert_cut(trace_input *in, size_t good)
  * file's new size, never a crash (nor records made of zeros). */
 static void test_file_cut_while_read(void **state)
 {
-	enum { N = 3000, CUT = 65536 };
-	char *path = write_small(N);
-	trace_input *in = open_ok(path, NULL);
-	size_t whole = (CUT - PCAP_FILE_HDR) / (PCAP_REC_HDR + SMALL_FRAME);
-
 	(void)state;
-	for (uint32_t i = 0; i < 10; i++)
-		assert_next_seq(in, i);
-	assert_int_equal(truncate(path, CUT), 0);
-	for (uint32_t i = 10; i < whole; i++)
-		assert_next_seq(in, i);
-	assert_cut(in, whole);
-	trace_input_close(in);
-	unlink(path);
-	free(path);
+	read_through_cut(write_small(3000), (CUT - PCAP_FILE_HDR) / (PCAP_REC_HDR + SMALL_FRAME));
 }
 
 /* Records appended after the file was opened (tcpdump -w still writing)
@@ -764,13 +763,12 @@ static void test_pcapng(void **state)
  * headers. */
 static void test_pcapng_cut_while_read(void **state)
 {
-	enum { N = 3000, HEADERS = 48, BLOCK = 88, CUT = 65536 };
+	enum { N = 3000, HEADERS = 48, BLOCK = 88 };
 	static buf b;
 	uint8_t frame[FRAME_MAX];
 	char *path = temp_path();
 	FILE *f = fopen(path, "wb");
-	size_t len, whole = (CUT - HEADERS) / BLOCK;
-	trace_input *in;
+	size_t len;
 
 	(void)state;
 	assert_non_null(f);
@@ -785,16 +783,7 @@ static void test_pcapng_cut_while_read(void **state)
 	}
 	fclose(f);
 	assert_int_equal(file_size(path), HEADERS + N * BLOCK);
-	in = open_ok(path, NULL);
-	for (uint32_t i = 0; i < 10; i++)
-		assert_next_seq(in, i);
-	assert_int_equal(truncate(path, CUT), 0);
-	for (uint32_t i = 10; i < whole; i++)
-		assert_next_seq(in, i);
-	assert_cut(in, whole);
-	trace_input_close(in);
-	unlink(path);
-	free(path);
+	read_through_cut(path, (CUT - HEADERS) / BLOCK);
 }
 
 /* ---- Live ---- */
